@@ -1,0 +1,70 @@
+"""Demo data for `make run`: an open demo call and three demo accounts. Safe to run again."""
+
+import datetime as dt
+import zoneinfo
+
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from cities.models import Call, MissionCity, MissionCityMembership
+from cities.services import call_copy
+from users.models import User
+
+DEMO_PASSWORD = "twinning-demo"
+DEMO_ACCOUNTS = [
+    ("staff@twinning.example", "NetZeroCities staff (superuser)", {"is_staff": True}),
+    ("torino@twinning.example", "Member of the Mission City Torino", {}),
+    ("applicant@twinning.example", "Twin City applicant", {}),
+]
+
+
+class Command(BaseCommand):
+    help = "Create an open demo call and demo accounts (for local use only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="do not print the accounts")
+
+    @transaction.atomic
+    def handle(self, *args, quiet=False, **options):
+        call_command("load_call_data", stdout=self.stdout if not quiet else None)
+        source = Call.objects.get(slug="2025")
+        tz = zoneinfo.ZoneInfo(source.timezone)
+        today = timezone.localdate(timezone=tz)
+        opens_at = dt.datetime.combine(today - dt.timedelta(days=7), dt.time(0), tz)
+        closes_at = dt.datetime.combine(today + dt.timedelta(days=90), dt.time(17), tz)
+        call = call_copy(
+            source=source,
+            slug="demo",
+            title="Twinning Learning Programme — demo call",
+            opens_at=opens_at,
+            closes_at=closes_at,
+        )
+        if not call.is_open():
+            call.opens_at, call.closes_at = opens_at, closes_at
+            call.save(update_fields=["opens_at", "closes_at"])
+
+        for email, name, flags in DEMO_ACCOUNTS:
+            user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = flags.get("is_staff", False)
+                user.is_superuser = flags.get("is_staff", False)
+                user.save()
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+        MissionCityMembership.objects.get_or_create(
+            user=User.objects.get(email="torino@twinning.example"),
+            mission_city=MissionCity.objects.get(name="Torino", country="IT"),
+        )
+        if not quiet:
+            self.stdout.write(
+                self.style.SUCCESS(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
+            )
+            for email, name, _flags in DEMO_ACCOUNTS:
+                self.stdout.write(f"  {email:<30} {name}")
+            closes = timezone.localtime(call.closes_at, tz)
+            self.stdout.write(f"Open demo call: {call.title}, closes {closes:%Y-%m-%d %H:%M %Z}")

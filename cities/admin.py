@@ -1,0 +1,93 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import (
+    Call,
+    CallMissionCity,
+    CityItem,
+    EligibleCountry,
+    MissionCity,
+    MissionCityMembership,
+    Topic,
+)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "axis", "position"]
+    list_filter = ["axis"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(EligibleCountry)
+class EligibleCountryAdmin(admin.ModelAdmin):
+    list_display = ["country", "status", "effective_from", "note"]
+    list_filter = ["status"]
+    search_fields = ["country", "note"]
+
+
+@admin.register(MissionCity)
+class MissionCityAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "slug", "aliases"]
+    list_filter = ["country"]
+    search_fields = ["name", "slug", "aliases"]
+
+
+class CallMissionCityInline(admin.TabularInline):
+    model = CallMissionCity
+    fields = ["mission_city", "display_name", "capacity", "min_capacity", "position"]
+    autocomplete_fields = ["mission_city"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "opens_at", "closes_at", "timezone", "max_preferences"]
+    search_fields = ["title", "slug"]
+    date_hierarchy = "opens_at"
+    inlines = [CallMissionCityInline]
+
+
+class CityItemInline(admin.StackedInline):
+    model = CityItem
+    fields = ["position", "kind", "group", "title", "description", "topics"]
+    filter_horizontal = ["topics"]
+    extra = 0
+
+
+@admin.register(CallMissionCity)
+class CallMissionCityAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "call", "mission_city", "capacity", "min_capacity", "n_items"]
+    list_select_related = ["call", "mission_city"]
+    list_filter = ["call"]
+    list_editable = ["capacity", "min_capacity"]
+    search_fields = ["display_name", "mission_city__name"]
+    autocomplete_fields = ["mission_city"]
+    inlines = [CityItemInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_n_items=Count("items"))
+
+    @admin.display(description="items", ordering="_n_items")
+    def n_items(self, obj):
+        return obj._n_items
+
+
+@admin.register(CityItem)
+class CityItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "participation", "kind", "group", "position"]
+    list_select_related = ["participation__call"]
+    list_filter = ["kind", "participation__call", "topics"]
+    search_fields = ["title", "description", "participation__display_name"]
+    filter_horizontal = ["topics"]
+
+
+@admin.register(MissionCityMembership)
+class MissionCityMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "mission_city", "created_at", "revoked_at"]
+    list_select_related = ["user", "mission_city"]
+    list_filter = ["mission_city", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "user__name", "mission_city__name"]
+    autocomplete_fields = ["user", "mission_city"]
