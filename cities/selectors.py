@@ -1,9 +1,12 @@
 """Reads of the Mission City catalogue and the calls."""
 
+import zoneinfo
+
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from .models import Call, CallMissionCity, CityItem
+from .eligibility import CallFacts, Registry
+from .models import Call, CallMissionCity, CityItem, EligibleCountry, MissionCity
 
 
 def call_current(*, when=None) -> Call | None:
@@ -36,4 +39,34 @@ def catalogue_city(*, call: Call, slug: str) -> CallMissionCity | None:
         .select_related("mission_city", "call")
         .prefetch_related(Prefetch("items", queryset=CityItem.objects.prefetch_related("topics")))
         .first()
+    )
+
+
+def eligibility_registry() -> Registry:
+    """The reference data the eligibility rules judge against, as plain data, in 2 queries.
+
+    Former Twin and Pilot Cities have no model yet, so that list is empty: a call that excludes
+    them judges every name as not a former participant until the registry exists.
+    """
+    return Registry.build(
+        eligible_countries=EligibleCountry.objects.values_list("country", "effective_from"),
+        mission_cities=(
+            (name, country, tuple(aliases or ()))
+            for name, country, aliases in MissionCity.objects.order_by("name").values_list(
+                "name", "country", "aliases"
+            )
+        ),
+        former_participants=(),
+    )
+
+
+def call_facts(call: Call) -> CallFacts:
+    """What the eligibility rules need to know of a call, with dates in its own time zone."""
+    tz = zoneinfo.ZoneInfo(call.timezone)
+    return CallFacts(
+        slug=call.slug,
+        closes_on=call.closes_at.astimezone(tz).date(),
+        opens_on=call.opens_at.astimezone(tz).date(),
+        target_year_limit=call.target_year_limit,
+        excludes_former_participants=call.excludes_former_participants,
     )

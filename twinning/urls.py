@@ -13,5 +13,6 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/privacy.html"),
         name="privacy",
     ),
+    path("", include("applications.urls")),
     path("", include("cities.urls")),
 ]

@@ -1,0 +1,283 @@
+"""Forms of the application steps: validation only; services do the saving.
+
+Drafts may be incomplete: fields are optional here and completeness is checked at submission,
+but what is entered must be valid (a real year, a PDF, a city of the call, unique ranks).
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from cities.eligibility import AUTHORITY_TYPES, validate_target_year
+from cities.models import CallMissionCity, Topic
+from cities.selectors import call_facts
+
+from .documents import inspect_pdf
+from .models import Application, Representative
+
+TEXT_MAX = 2000
+
+
+class PdfField(forms.FileField):
+    """A file checked by its content: a readable PDF of at most 10 MB."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and hasattr(upload, "chunks") and upload is not initial:
+            upload.pdf_info = inspect_pdf(upload)
+        return upload
+
+
+class StartForm(forms.Form):
+    name = forms.CharField(
+        label=_("Official name of your local authority"),
+        max_length=200,
+        help_text=_("For example “Comune di Bergamo” or “City of Plymouth”."),
+    )
+    country = LazyTypedChoiceField(label=_("Country"), choices=countries)
+
+
+class EligibilityForm(forms.Form):
+    name = forms.CharField(label=_("Name of your city or local authority"), max_length=200)
+    country = LazyTypedChoiceField(label=_("Country"), choices=countries)
+    authority_type = forms.ChoiceField(label=_("Type of authority"), choices=AUTHORITY_TYPES)
+    target_year = forms.IntegerField(
+        label=_("Climate-neutrality target year"),
+        help_text=_("The year by which your city aims to be climate-neutral."),
+    )
+
+    def __init__(self, *args, call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+
+    def clean_target_year(self):
+        year = self.cleaned_data["target_year"]
+        if self.call is not None:
+            problem = validate_target_year(year, call_facts(self.call))
+            if problem:
+                raise ValidationError(problem)
+        return year
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["official_name", "country", "authority_type", "population", "website"]
+        help_texts = {
+            "website": _("The address of your authority's website, starting with https://"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority_type"].choices = [("", "---------"), *AUTHORITY_TYPES]
+        for name in ["country", "authority_type", "population", "website"]:
+            self.fields[name].required = False
+        self.fields["population"].min_value = 1
+
+
+class RepresentativeForm(forms.ModelForm):
+    class Meta:
+        model = Representative
+        fields = ["name", "role", "email", "english_level"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if any(data.get(f) for f in ["role", "email", "english_level"]) and not data.get("name"):
+            self.add_error("name", _("Give the representative's name."))
+        return data
+
+
+class ClimateForm(forms.ModelForm):
+    plan_pdf = PdfField(
+        label=_("The plan or decision as a PDF (optional if you give a link)"),
+        required=False,
+        help_text=_("PDF only, at most 10 MB."),
+    )
+    climate_plans = forms.MultipleChoiceField(
+        label=_("Current climate plans"),
+        choices=Application.ClimatePlan.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "target_year",
+            "plan_title",
+            "plan_year",
+            "plan_url",
+            "climate_plans",
+            "climate_plans_other",
+        ]
+        help_texts = {
+            "target_year": _(
+                "The year by which your city aims to be climate-neutral (2050 or earlier)."
+            ),
+        }
+
+    def clean_target_year(self):
+        year = self.cleaned_data.get("target_year")
+        if year is not None:
+            problem = validate_target_year(year, call_facts(self.instance.call))
+            if problem:
+                raise ValidationError(problem)
+        return year
+
+
+class RowFormSet(forms.BaseFormSet):
+    """Rows that are left empty are dropped; filled rows must be unique on `unique_field`."""
+
+    unique_field = None
+    unique_message = ""
+
+    def filled_rows(self):
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            value = form.cleaned_data.get(self.unique_field) if form.cleaned_data else None
+            if value is None:
+                continue
+            if value in seen:
+                form.add_error(self.unique_field, self.unique_message)
+            seen.add(value)
+
+
+class TopicRowForm(forms.Form):
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    text = forms.CharField(
+        label=_("What exactly?"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("text") and not data.get("topic"):
+            self.add_error("topic", _("Choose the topic this text is about."))
+        return data
+
+
+class NeedFormSet(RowFormSet):
+    unique_field = "topic"
+    unique_message = _("You chose this topic twice; choose each topic once.")
+
+
+class ShareFormSet(NeedFormSet):
+    pass
+
+
+class PreferenceRowForm(forms.Form):
+    mission_city = forms.ModelChoiceField(
+        label=_("Mission City"),
+        queryset=CallMissionCity.objects.none(),
+        required=False,
+        error_messages={
+            "invalid_choice": _("Choose one of the Mission Cities taking part in this call.")
+        },
+    )
+    reason = forms.CharField(
+        label=_("Why this Mission City?"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mission_city"].queryset = CallMissionCity.objects.filter(call=call).order_by(
+            "display_name"
+        )
+        self.fields["mission_city"].label_from_instance = lambda c: c.display_name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") and not data.get("mission_city"):
+            self.add_error("mission_city", _("Choose the Mission City this reason is for."))
+        return data
+
+
+class PreferenceFormSet(RowFormSet):
+    unique_field = "mission_city"
+    unique_message = _("You ranked this Mission City twice; rank each city once.")
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        gap = False
+        for form in self.forms:
+            if form.cleaned_data.get("mission_city") is None:
+                gap = True
+            elif gap:
+                raise ValidationError(
+                    _("Fill the ranks in order: leave no empty rank above a chosen city."),
+                    code="gap",
+                )
+
+
+class CommitmentForm(forms.ModelForm):
+    endorsement_pdf = PdfField(
+        label=_("Endorsement letter signed by the mayor or equivalent (PDF)"),
+        required=False,
+        help_text=_("PDF only, at most 10 MB. Uploading a new file replaces the previous one."),
+    )
+
+    class Meta:
+        model = Application
+        fields = ["hours_per_month", "site_visits", "consent_share", "consent_privacy"]
+        widgets = {"site_visits": forms.RadioSelect}
+        help_texts = {
+            "hours_per_month": _("The programme expects at least 12 hours a month."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site_visits"].required = False
+        self.fields["site_visits"].choices = Application.SiteVisits.choices
+        self.fields["hours_per_month"].min_value = 0
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw our application. This cannot be undone."), required=True
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Your colleague's e-mail address"))
+
+
+def row_formset(form_class, formset_class, *, max_rows, prefix, data=None, initial=None, **kw):
+    factory = forms.formset_factory(
+        form_class,
+        formset=formset_class,
+        extra=max_rows,
+        max_num=max_rows,
+        absolute_max=max_rows,
+        validate_max=True,
+    )
+    return factory(data=data, initial=initial, prefix=prefix, form_kwargs=kw or None)

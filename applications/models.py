@@ -1,0 +1,410 @@
+"""Applicant organisations (Twin Cities), their applications to a call, and each step's answers."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from cities.models import Call, CallMissionCity, Topic
+
+
+class HttpsURLField(models.URLField):
+    """A URL field whose form field assumes https:// when the scheme is left out."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class AuthorityType(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    METROPOLITAN_AREA = "metropolitan_area", _("Metropolitan area")
+    DISTRICT = "district", _("District")
+    OTHER = "other_public_administration", _("Other public administration linked to a city")
+
+
+class Organisation(models.Model):
+    """A local authority that applies: the would-be Twin City."""
+
+    name = models.CharField(_("official name"), max_length=200)
+    country = CountryField(_("country"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("applicant organisation")
+        verbose_name_plural = _("applicant organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationMember(models.Model):
+    """A user who may edit the organisation's applications. A user belongs to one organisation."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        EDITOR = "editor", _("Co-editor")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_membership",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.OWNER)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation member")
+        verbose_name_plural = _("organisation members")
+        ordering = ["organisation", "joined_at"]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+
+class OrganisationInvitation(models.Model):
+    """An invitation for a colleague to co-edit the organisation's application."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("co-editor invitation")
+        verbose_name_plural = _("co-editor invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        NEEDS_INFO = "needs_info", _("More information needed")
+        ELIGIBLE = "eligible", _("Eligible")
+        INELIGIBLE = "ineligible", _("Not eligible")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        PAIRING_PROPOSED = "pairing_proposed", _("Pairing proposed")
+        PAIRED = "paired", _("Paired")
+        NOT_SELECTED = "not_selected", _("Not selected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Verdict(models.TextChoices):
+        ELIGIBLE = "eligible", _("Eligible")
+        INELIGIBLE = "ineligible", _("Not eligible")
+        NEEDS_REVIEW = "needs_review", _("Needs review by staff")
+
+    class ClimatePlan(models.TextChoices):
+        SECAP = "secap", _("Sustainable Energy and Climate Action Plan (SECAP)")
+        SUMP = "sump", _("Sustainable Urban Mobility Plan (SUMP)")
+        CLIMATE_ACTION_PLAN = "cap", _("Climate action plan or strategy")
+        ADAPTATION = "adaptation", _("Climate adaptation plan")
+        OTHER = "other", _("Other")
+
+    class SiteVisits(models.TextChoices):
+        YES = "yes", _("Yes, we can host and travel for site visits")
+        TRAVEL_ONLY = "travel", _("We can travel, but not host")
+        NO = "no", _("Not at the moment")
+
+    EDITABLE_STATUSES = (Status.DRAFT, Status.NEEDS_INFO)
+
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("organisation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    # Step 1: organisation
+    official_name = models.CharField(_("official name of the local authority"), max_length=200)
+    country = CountryField(_("country"), blank=True)
+    authority_type = models.CharField(
+        _("type of authority"), max_length=30, choices=AuthorityType.choices, blank=True
+    )
+    population = models.PositiveIntegerField(
+        _("population"), null=True, blank=True, validators=[MaxValueValidator(50_000_000)]
+    )
+    website = HttpsURLField(_("website"), blank=True, max_length=300)
+
+    # Step 2: climate commitment
+    target_year = models.PositiveSmallIntegerField(
+        _("climate-neutrality target year"), null=True, blank=True
+    )
+    plan_title = models.CharField(
+        _("title of the plan or decision behind the target"), max_length=300, blank=True
+    )
+    plan_year = models.PositiveSmallIntegerField(
+        _("year of adoption"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+    )
+    plan_url = HttpsURLField(_("link to the plan or decision"), blank=True, max_length=500)
+    plan_document = models.ForeignKey(
+        "Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("plan or decision (PDF)"),
+    )
+    climate_plans = models.JSONField(_("current climate plans"), default=list, blank=True)
+    climate_plans_other = models.CharField(_("other plans"), max_length=300, blank=True)
+
+    # Step 6: commitment
+    hours_per_month = models.PositiveSmallIntegerField(
+        _("hours per month the team can give"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(400)],
+    )
+    site_visits = models.CharField(
+        _("availability for site visits"), max_length=10, choices=SiteVisits.choices, blank=True
+    )
+    endorsement_letter = models.ForeignKey(
+        "Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("endorsement letter (PDF)"),
+    )
+    consent_share = models.BooleanField(
+        _("consent to share the application with Mission Cities and staff"), default=False
+    )
+    consent_privacy = models.BooleanField(_("consent to the privacy notice"), default=False)
+
+    # Eligibility, judged at submission; staff may override with a reason.
+    verdict = models.CharField(
+        _("eligibility verdict"), max_length=20, choices=Verdict.choices, blank=True
+    )
+    verdict_reasons = models.JSONField(_("eligibility reasons"), default=list, blank=True)
+    verdict_resembles = models.JSONField(_("resembles Mission Cities"), default=list, blank=True)
+    rules_version = models.CharField(_("rules version"), max_length=20, blank=True)
+    verdict_override = models.CharField(
+        _("verdict set by staff"), max_length=20, choices=Verdict.choices, blank=True
+    )
+    verdict_override_reason = models.TextField(_("reason for the staff verdict"), blank=True)
+    staff_message = models.TextField(_("what staff asked for"), blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "organisation"], name="application_one_per_organisation_and_call"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_month__isnull=True) | Q(hours_per_month__lte=400),
+                name="application_hours_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.official_name} — {self.call.slug}"
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def effective_verdict(self):
+        return self.verdict_override or self.verdict
+
+
+class Representative(models.Model):
+    class English(models.TextChoices):
+        A2 = "A2", _("A2 or below")
+        B1 = "B1", "B1"
+        B2 = "B2", "B2"
+        C1 = "C1", "C1"
+        C2 = "C2", _("C2 or native")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="representatives"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    english_level = models.CharField(
+        _("English level (CEFR)"), max_length=2, choices=English.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "position"], name="representative_unique_position"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class LearningNeed(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="learning_needs"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("what you want to learn"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("learning need")
+        verbose_name_plural = _("learning needs")
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "topic"], name="learning_need_unique_topic"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "position"], name="learning_need_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.topic)
+
+
+class ShareOffer(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="shares")
+    position = models.PositiveSmallIntegerField(_("position"))
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("what you can share"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("what the city can share")
+        verbose_name_plural = _("what the city can share")
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "topic"], name="share_unique_topic"),
+            models.UniqueConstraint(
+                fields=["application", "position"], name="share_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.topic)
+
+
+class Preference(models.Model):
+    """A ranked Mission City of the call; ranks are unique and contiguous from 1."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="preferences"
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"), validators=[MinValueValidator(1)])
+    mission_city = models.ForeignKey(
+        CallMissionCity, on_delete=models.PROTECT, related_name="preferences"
+    )
+    reason = models.TextField(_("why this Mission City"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("preferred Mission City")
+        verbose_name_plural = _("preferred Mission Cities")
+        ordering = ["application", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "rank"], name="preference_unique_rank"),
+            models.UniqueConstraint(
+                fields=["application", "mission_city"], name="preference_unique_city"
+            ),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="preference_rank_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.mission_city.display_name}"
+
+
+def _document_path(instance, filename):
+    return f"documents/{instance.organisation_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Document(models.Model):
+    """An uploaded PDF, stored outside any public URL under a generated name."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Climate plan or decision")
+        ENDORSEMENT = "endorsement", _("Endorsement letter")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="documents"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents", null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=300)
+    original_name = models.CharField(_("original file name"), max_length=150)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class StatusChange(models.Model):
+    """Every status change of an application: who, when, from, to and why. Never edited."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=Application.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Application.Status.choices)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["application", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"

@@ -1,0 +1,125 @@
+"""Reads of applications, with the related rows each page needs."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import Application, OrganisationMember, Preference, StatusChange
+from .steps import STEPS_BY_SLUG
+
+EXPECTED_HOURS = 12
+
+
+@dataclass(frozen=True)
+class Missing:
+    step: str
+    message: str
+
+    @property
+    def step_title(self):
+        return STEPS_BY_SLUG[self.step].title
+
+
+def membership_of(user) -> OrganisationMember | None:
+    if not user.is_authenticated:
+        return None
+    return OrganisationMember.objects.filter(user=user).select_related("organisation").first()
+
+
+def applications_of(user) -> QuerySet[Application]:
+    """The applications the user may edit: those of their organisation."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return Application.objects.filter(organisation__members__user=user).select_related(
+        "call", "organisation"
+    )
+
+
+def application_full(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Everything the review, read-only and print pages show, in a fixed number of queries."""
+    return queryset.select_related(
+        "call", "organisation", "plan_document", "endorsement_letter"
+    ).prefetch_related(
+        "representatives",
+        "learning_needs__topic",
+        "shares__topic",
+        Prefetch(
+            "preferences",
+            queryset=Preference.objects.select_related("mission_city__mission_city"),
+        ),
+        Prefetch("status_changes", queryset=StatusChange.objects.order_by("at", "pk")),
+    )
+
+
+def application_recipients(application: Application) -> list[str]:
+    return list(
+        OrganisationMember.objects.filter(organisation_id=application.organisation_id)
+        .values_list("user__email", flat=True)
+        .order_by("user__email")
+    )
+
+
+def application_missing(application: Application) -> list[Missing]:
+    """What still has to be answered before the application can be submitted.
+
+    Uses the prefetched rows when the application came from `application_full`.
+    """
+    missing = []
+    add = lambda step, message: missing.append(Missing(step, message))  # noqa: E731
+    a = application
+    if not a.official_name.strip():
+        add("organisation", _("The official name of your local authority."))
+    if not a.country:
+        add("organisation", _("Your country."))
+    if not a.authority_type:
+        add("organisation", _("The type of authority."))
+    if not a.population:
+        add("organisation", _("The population."))
+    representatives = list(a.representatives.all())
+    if not representatives:
+        add("organisation", _("At least one representative."))
+    for rep in representatives:
+        if not (rep.name and rep.role and rep.email and rep.english_level):
+            add(
+                "organisation",
+                _("Name, role, e-mail and English level of representative %(n)d.")
+                % {"n": rep.position},
+            )
+    if not a.target_year:
+        add("climate", _("Your climate-neutrality target year."))
+    if not a.plan_title.strip():
+        add("climate", _("The plan or decision behind the target."))
+    if not a.plan_year:
+        add("climate", _("The year the plan or decision was adopted."))
+    if not (a.plan_url or a.plan_document_id):
+        add("climate", _("A link to the plan or decision, or the plan as a PDF."))
+    needs = list(a.learning_needs.all())
+    if not needs:
+        add("learning", _("At least one learning need."))
+    for need in needs:
+        if not need.text.strip():
+            add(
+                "learning",
+                _("What you want to learn about “%(topic)s”.") % {"topic": need.topic.name},
+            )
+    preferences = list(a.preferences.all())
+    if not preferences:
+        add("preferences", _("At least one preferred Mission City."))
+    for pref in preferences:
+        if not pref.reason.strip():
+            add(
+                "preferences",
+                _("Why you chose %(city)s.") % {"city": pref.mission_city.display_name},
+            )
+    if a.hours_per_month is None:
+        add("commitment", _("The hours per month your team can give."))
+    if not a.site_visits:
+        add("commitment", _("Your availability for site visits."))
+    if not a.endorsement_letter_id:
+        add("commitment", _("The endorsement letter (PDF)."))
+    if not a.consent_share:
+        add("commitment", _("Your consent to share the application with Mission Cities and staff."))
+    if not a.consent_privacy:
+        add("commitment", _("Your consent to the privacy notice."))
+    return missing

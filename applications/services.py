@@ -1,0 +1,355 @@
+"""Every write to organisations and applications. Keyword-only arguments, atomic, audited."""
+
+import zoneinfo
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cities.eligibility import Candidate, judge
+from cities.selectors import call_facts, eligibility_registry
+from twinning.emails import queue_email
+
+from .documents import PdfInfo
+from .models import (
+    Application,
+    Document,
+    LearningNeed,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMember,
+    Preference,
+    Representative,
+    ShareOffer,
+    StatusChange,
+)
+from .selectors import application_missing, application_recipients
+
+Status = Application.Status
+
+
+class ApplicationLocked(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _("This application has been submitted and can no longer be changed."), code="locked"
+        )
+
+
+def _set_status(*, application: Application, to: str, by, note: str = "") -> None:
+    StatusChange.objects.create(
+        application=application, from_status=application.status, to_status=to, by=by, note=note
+    )
+    application.status = to
+    application.save(update_fields=["status", "updated_at"])
+
+
+def _locked(application: Application) -> Application:
+    """The row, locked for this transaction and fresh from the database."""
+    return Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+
+
+def _require_editable(application: Application) -> None:
+    if not application.is_editable:
+        raise ApplicationLocked()
+
+
+# Organisations -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_start(*, user, name: str, country: str) -> Organisation:
+    """Create the user's organisation; a user belongs to one organisation."""
+    if OrganisationMember.objects.filter(user=user).exists():
+        raise ValidationError(_("You already belong to an applicant organisation."))
+    organisation = Organisation(name=name.strip(), country=country)
+    organisation.full_clean()
+    organisation.save()
+    OrganisationMember.objects.create(
+        organisation=organisation, user=user, role=OrganisationMember.Role.OWNER
+    )
+    return organisation
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, email: str, by) -> OrganisationInvitation:
+    invitation = OrganisationInvitation(organisation=organisation, email=email, invited_by=by)
+    invitation.full_clean()
+    invitation.save()
+    queue_email(
+        template="coeditor_invitation",
+        to=[email],
+        context={"invitation": invitation, "organisation": organisation, "by": by},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: OrganisationInvitation, user) -> OrganisationMember:
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.email.casefold() != user.email.casefold():
+        raise PermissionDenied(_("This invitation was sent to another e-mail address."))
+    if OrganisationMember.objects.filter(user=user).exists():
+        raise ValidationError(_("You already belong to an applicant organisation."))
+    member = OrganisationMember.objects.create(
+        organisation=invitation.organisation, user=user, role=OrganisationMember.Role.EDITOR
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return member
+
+
+# Applications: drafts ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_start(*, organisation: Organisation, call, by) -> Application:
+    """Start the organisation's application to the call, or return the existing one."""
+    application, created = Application.objects.get_or_create(
+        call=call,
+        organisation=organisation,
+        defaults={"official_name": organisation.name, "country": organisation.country},
+    )
+    if created:
+        StatusChange.objects.create(
+            application=application, from_status="", to_status=Status.DRAFT, by=by
+        )
+    return application
+
+
+@transaction.atomic
+def application_update(*, application: Application, data: dict, by) -> Application:
+    """Save the plain fields of one step as a draft."""
+    _require_editable(application)
+    for name, value in data.items():
+        setattr(application, name, value)
+    application.full_clean(exclude=["call", "organisation"])
+    application.save()
+    if "official_name" in data or "country" in data:
+        organisation = application.organisation
+        organisation.name = application.official_name
+        if application.country:
+            organisation.country = application.country
+        organisation.save(update_fields=["name", "country"])
+    return application
+
+
+def _replace_rows(model, application, rows: list[dict]) -> None:
+    model.objects.filter(application=application).delete()
+    objs = [model(application=application, **row) for row in rows]
+    for obj in objs:
+        obj.full_clean(exclude=["application"], validate_unique=False)
+    model.objects.bulk_create(objs)
+
+
+@transaction.atomic
+def application_set_representatives(*, application: Application, rows: list[dict], by) -> None:
+    _require_editable(application)
+    _replace_rows(
+        Representative,
+        application,
+        [{"position": i, **row} for i, row in enumerate(rows, start=1)],
+    )
+
+
+@transaction.atomic
+def application_set_learning_needs(*, application: Application, rows: list[dict], by) -> None:
+    _require_editable(application)
+    _replace_rows(
+        LearningNeed, application, [{"position": i, **row} for i, row in enumerate(rows, start=1)]
+    )
+
+
+@transaction.atomic
+def application_set_shares(*, application: Application, rows: list[dict], by) -> None:
+    _require_editable(application)
+    _replace_rows(
+        ShareOffer, application, [{"position": i, **row} for i, row in enumerate(rows, start=1)]
+    )
+
+
+@transaction.atomic
+def application_set_preferences(*, application: Application, rows: list[dict], by) -> None:
+    """Rows in rank order; each names a Mission City of the application's call."""
+    _require_editable(application)
+    cities = [row["mission_city"] for row in rows]
+    if any(city.call_id != application.call_id for city in cities):
+        raise ValidationError(_("Choose Mission Cities that take part in this call."))
+    if len(set(cities)) != len(cities):
+        raise ValidationError(_("Each Mission City can be ranked only once."))
+    if len(rows) > application.call.max_preferences:
+        raise ValidationError(
+            _("You can rank at most %(n)d Mission Cities.")
+            % {"n": application.call.max_preferences}
+        )
+    _replace_rows(
+        Preference, application, [{"rank": i, **row} for i, row in enumerate(rows, start=1)]
+    )
+
+
+@transaction.atomic
+def document_store(*, application: Application, kind: str, upload, info: PdfInfo, by) -> Document:
+    """Store a checked PDF under a generated name and attach it to the application."""
+    _require_editable(application)
+    document = Document(
+        organisation=application.organisation,
+        application=application,
+        kind=kind,
+        original_name=info.original_name,
+        size=info.size,
+        pages=info.pages,
+        sha256=info.sha256,
+        uploaded_by=by,
+    )
+    document.file.save(f"{kind}.pdf", upload, save=False)
+    document.save()
+    field = "plan_document" if kind == Document.Kind.PLAN else "endorsement_letter"
+    setattr(application, field, document)
+    application.save(update_fields=[field, "updated_at"])
+    return document
+
+
+# Applications: submission and after ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    submitted: bool
+    message: str
+
+
+@transaction.atomic
+def application_submit(*, application: Application, by, now=None) -> SubmitResult:
+    """Validate everything, judge eligibility, lock editing and confirm by e-mail.
+
+    A second submission is a no-op. Outside the call window nothing changes and the draft stays.
+    """
+    now = now or timezone.now()
+    application = (
+        Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    )
+    call = application.call
+    if not application.is_editable:
+        return SubmitResult(False, _("This application has already been submitted."))
+    if not call.is_open(now):
+        deadline = timezone.localtime(call.closes_at, timezone=zoneinfo.ZoneInfo(call.timezone))
+        if now < call.opens_at:
+            message = _("The call is not open yet. Your draft is saved.")
+        else:
+            message = _(
+                "The deadline (%(deadline)s) has passed, so the application cannot be submitted. "
+                "Your draft is kept."
+            ) % {"deadline": deadline.strftime("%d %B %Y, %H:%M %Z")}
+        return SubmitResult(False, message)
+    missing = application_missing(application)
+    if missing:
+        return SubmitResult(
+            False, _("Some answers are missing; see the list below. Your draft is saved.")
+        )
+    verdict = judge(
+        Candidate(
+            name=application.official_name,
+            country=application.country.code,
+            authority_type=application.authority_type,
+            target_year=application.target_year,
+        ),
+        call_facts(call),
+        eligibility_registry(),
+    )
+    application.verdict = verdict.verdict
+    application.verdict_reasons = [
+        {"rule": r.rule, "passed": r.passed, "message": str(r.message)} for r in verdict.reasons
+    ]
+    application.verdict_resembles = list(verdict.resembles)
+    application.rules_version = verdict.rules_version
+    application.submitted_at = now
+    application.save(
+        update_fields=[
+            "verdict",
+            "verdict_reasons",
+            "verdict_resembles",
+            "rules_version",
+            "submitted_at",
+            "updated_at",
+        ]
+    )
+    resubmission = application.status == Status.NEEDS_INFO
+    _set_status(
+        application=application,
+        to=Status.SUBMITTED,
+        by=by,
+        note=_("Resubmitted after changes") if resubmission else "",
+    )
+    queue_email(
+        template="application_submitted",
+        to=application_recipients(application),
+        context={"application": application, "resubmission": resubmission},
+    )
+    return SubmitResult(True, _("Your application has been submitted. Thank you!"))
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by, reason: str = "") -> None:
+    application = _locked(application)
+    if application.status in (Status.WITHDRAWN, Status.PAIRED):
+        raise ValidationError(_("This application cannot be withdrawn any more."))
+    _set_status(application=application, to=Status.WITHDRAWN, by=by, note=reason)
+    queue_email(
+        template="application_withdrawn",
+        to=application_recipients(application),
+        context={"application": application},
+    )
+
+
+@transaction.atomic
+def application_request_info(*, application: Application, by, message: str) -> None:
+    """Staff ask for more information: editing unlocks until the applicant resubmits."""
+    application = _locked(application)
+    if application.status in (Status.DRAFT, Status.WITHDRAWN, Status.NEEDS_INFO):
+        raise ValidationError(
+            _("Only a submitted application can be reopened (this one is %(status)s).")
+            % {"status": application.get_status_display()}
+        )
+    if not message.strip():
+        raise ValidationError(_("Say what information is needed."))
+    application.staff_message = message.strip()
+    application.save(update_fields=["staff_message", "updated_at"])
+    _set_status(application=application, to=Status.NEEDS_INFO, by=by, note=message.strip())
+    queue_email(
+        template="application_needs_info",
+        to=application_recipients(application),
+        context={"application": application, "message": message.strip()},
+    )
+
+
+@transaction.atomic
+def application_set_status(*, application: Application, to: str, by, note: str = "") -> None:
+    """Staff move an application along the review (under review, eligible, not selected, …)."""
+    application = _locked(application)
+    if to not in Status.values:
+        raise ValidationError(_("Unknown status."))
+    if application.status == Status.DRAFT or application.status == Status.WITHDRAWN:
+        raise ValidationError(_("Drafts and withdrawn applications cannot change status."))
+    if application.status != to:
+        _set_status(application=application, to=to, by=by, note=note)
+
+
+@transaction.atomic
+def application_override_verdict(*, application: Application, verdict: str, reason: str, by):
+    if verdict not in Application.Verdict.values:
+        raise ValidationError(_("Unknown verdict."))
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the override."))
+    application.verdict_override = verdict
+    application.verdict_override_reason = reason.strip()
+    application.save(update_fields=["verdict_override", "verdict_override_reason", "updated_at"])
+    StatusChange.objects.create(
+        application=application,
+        from_status=application.status,
+        to_status=application.status,
+        by=by,
+        note=_("Eligibility set to %(verdict)s: %(reason)s")
+        % {"verdict": application.get_verdict_override_display(), "reason": reason.strip()},
+    )

@@ -1,0 +1,420 @@
+"""The applicant's pages: start or resume, the steps, review and submit, status, documents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cities.eligibility import Candidate, judge
+from cities.models import CallMissionCity
+from cities.selectors import call_current, call_facts, eligibility_registry
+
+from . import selectors, services
+from .forms import (
+    ClimateForm,
+    CommitmentForm,
+    EligibilityForm,
+    InviteForm,
+    NeedFormSet,
+    OrganisationForm,
+    PreferenceFormSet,
+    PreferenceRowForm,
+    RepresentativeForm,
+    RowFormSet,
+    ShareFormSet,
+    StartForm,
+    TopicRowForm,
+    WithdrawForm,
+    row_formset,
+)
+from .models import Application, Document, OrganisationInvitation
+from .steps import STEPS, STEPS_BY_SLUG
+
+MAX_REPRESENTATIVES = 2
+MAX_TOPICS = 5
+
+
+def _own_application(request, pk, *, full=False):
+    """The user's organisation's application, or 404 (never 403: foreign ids do not leak)."""
+    queryset = selectors.applications_of(request.user)
+    if full:
+        queryset = selectors.application_full(queryset)
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+def apply(request):
+    """Start or resume the application to the open call."""
+    call = call_current()
+    membership = selectors.membership_of(request.user)
+    if call is None or not call.is_open():
+        existing = (
+            selectors.applications_of(request.user).filter(call=call).first() if call else None
+        )
+        if existing:
+            return redirect("application_detail", pk=existing.pk)
+        return render(request, "applications/apply_closed.html", {"call": call}, status=200)
+    if membership is None:
+        form = StartForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                organisation = services.organisation_start(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    country=form.cleaned_data["country"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                application = services.application_start(
+                    organisation=organisation, call=call, by=request.user
+                )
+                return redirect("application_step", pk=application.pk, step="organisation")
+        return render(request, "applications/apply_start.html", {"form": form, "call": call})
+    application = services.application_start(
+        organisation=membership.organisation, call=call, by=request.user
+    )
+    if not application.is_editable:
+        return redirect("application_detail", pk=application.pk)
+    return redirect("application_step", pk=application.pk, step="organisation")
+
+
+def _error_summary(*forms_and_formsets):
+    """(anchor id, message) for every error, for the summary at the top of the page."""
+    items = []
+    for obj in forms_and_formsets:
+        if obj is None:
+            continue
+        if hasattr(obj, "forms"):  # a formset
+            items += [("", e) for e in obj.non_form_errors()]
+            for form in obj.forms:
+                items += _form_errors(form)
+        else:
+            items += _form_errors(obj)
+    return items
+
+
+def _form_errors(form):
+    items = []
+    for name, errors in form.errors.items():
+        anchor = form[name].id_for_label if name in form.fields else ""
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            items.append((anchor, f"{label}: {error}" if label else error))
+    return items
+
+
+def _formset_initial(rows, fields):
+    return [{f: getattr(row, f) for f in fields} for row in rows]
+
+
+@login_required
+def application_step(request, pk, step):
+    if step not in STEPS_BY_SLUG:
+        raise Http404
+    if step == "review":
+        return application_review(request, pk)
+    application = _own_application(request, pk, full=True)
+    if not application.is_editable:
+        messages.info(request, _("This application has been submitted; it is shown read-only."))
+        return redirect("application_detail", pk=application.pk)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    call = application.call
+    form = formset = None
+    if step == "organisation":
+        form = OrganisationForm(data, instance=application, prefix="org")
+        formset = row_formset(
+            RepresentativeForm,
+            RowFormSet,
+            max_rows=MAX_REPRESENTATIVES,
+            prefix="rep",
+            data=data,
+            initial=_formset_initial(
+                application.representatives.all(), ["name", "role", "email", "english_level"]
+            ),
+        )
+    elif step == "climate":
+        form = ClimateForm(data, files, instance=application, prefix="climate")
+    elif step in ("learning", "sharing"):
+        rows = application.learning_needs.all() if step == "learning" else application.shares.all()
+        formset = row_formset(
+            TopicRowForm,
+            NeedFormSet if step == "learning" else ShareFormSet,
+            max_rows=MAX_TOPICS,
+            prefix=step,
+            data=data,
+            initial=_formset_initial(rows, ["topic", "text"]),
+        )
+    elif step == "preferences":
+        formset = row_formset(
+            PreferenceRowForm,
+            PreferenceFormSet,
+            max_rows=call.max_preferences,
+            prefix="pref",
+            data=data,
+            initial=_formset_initial(application.preferences.all(), ["mission_city", "reason"]),
+            call=call,
+        )
+    elif step == "commitment":
+        form = CommitmentForm(data, files, instance=application, prefix="commit")
+
+    if request.method == "POST":
+        valid = all(x.is_valid() for x in (form, formset) if x is not None)
+        if valid:
+            try:
+                _save_step(request, application, step, form, formset)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("application_step", pk=application.pk, step=step)
+            messages.success(request, _("Your answers are saved."))
+            if "continue" in request.POST:
+                index = [s.slug for s in STEPS].index(step)
+                return redirect("application_step", pk=application.pk, step=STEPS[index + 1].slug)
+            return redirect("application_step", pk=application.pk, step=step)
+    context = {
+        "application": application,
+        "step": STEPS_BY_SLUG[step],
+        "steps": STEPS,
+        "form": form,
+        "formset": formset,
+        "errors": _error_summary(form, formset) if request.method == "POST" else [],
+        "missing_steps": {m.step for m in selectors.application_missing(application)},
+    }
+    if step == "preferences":
+        context["call_cities"] = CallMissionCity.objects.filter(call=call).select_related(
+            "mission_city"
+        )
+    return render(request, f"applications/step_{step}.html", context, status=200)
+
+
+def _save_step(request, application, step, form, formset):
+    user = request.user
+    if step == "organisation":
+        services.application_update(application=application, data=form.cleaned_data, by=user)
+        services.application_set_representatives(
+            application=application, rows=_rows(formset, "name"), by=user
+        )
+    elif step == "climate":
+        data = {k: v for k, v in form.cleaned_data.items() if k != "plan_pdf"}
+        services.application_update(application=application, data=data, by=user)
+        upload = form.cleaned_data.get("plan_pdf")
+        if upload:
+            services.document_store(
+                application=application,
+                kind=Document.Kind.PLAN,
+                upload=upload,
+                info=upload.pdf_info,
+                by=user,
+            )
+    elif step == "learning":
+        services.application_set_learning_needs(
+            application=application, rows=_rows(formset, "topic"), by=user
+        )
+    elif step == "sharing":
+        services.application_set_shares(
+            application=application, rows=_rows(formset, "topic"), by=user
+        )
+    elif step == "preferences":
+        services.application_set_preferences(
+            application=application, rows=_rows(formset, "mission_city"), by=user
+        )
+    elif step == "commitment":
+        data = {k: v for k, v in form.cleaned_data.items() if k != "endorsement_pdf"}
+        services.application_update(application=application, data=data, by=user)
+        upload = form.cleaned_data.get("endorsement_pdf")
+        if upload:
+            services.document_store(
+                application=application,
+                kind=Document.Kind.ENDORSEMENT,
+                upload=upload,
+                info=upload.pdf_info,
+                by=user,
+            )
+
+
+def _rows(formset, key):
+    return [
+        {k: v for k, v in row.items() if k != "DELETE"}
+        for row in formset.filled_rows()
+        if row.get(key)
+    ]
+
+
+@login_required
+def application_review(request, pk):
+    application = _own_application(request, pk, full=True)
+    if not application.is_editable:
+        return redirect("application_detail", pk=application.pk)
+    return render(
+        request,
+        "applications/step_review.html",
+        {
+            "application": application,
+            "step": STEPS_BY_SLUG["review"],
+            "steps": STEPS,
+            "missing": selectors.application_missing(application),
+            "missing_steps": {m.step for m in selectors.application_missing(application)},
+            "call_open": application.call.is_open(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_submit(request, pk):
+    application = _own_application(request, pk)
+    result = services.application_submit(application=application, by=request.user)
+    if result.submitted:
+        messages.success(request, result.message)
+        return redirect("application_detail", pk=application.pk)
+    if application.is_editable:
+        messages.error(request, result.message)
+        return redirect("application_step", pk=application.pk, step="review")
+    messages.info(request, result.message)
+    return redirect("application_detail", pk=application.pk)
+
+
+@login_required
+def application_detail(request, pk):
+    application = _own_application(request, pk, full=True)
+    return render(
+        request,
+        "applications/application_detail.html",
+        {"application": application, "printable": False},
+    )
+
+
+@login_required
+def application_print(request, pk):
+    application = _own_application(request, pk, full=True)
+    return render(
+        request,
+        "applications/application_print.html",
+        {"application": application, "printable": True},
+    )
+
+
+@login_required
+def application_withdraw(request, pk):
+    application = _own_application(request, pk)
+    if application.status in (Application.Status.WITHDRAWN, Application.Status.PAIRED):
+        messages.info(request, _("This application cannot be withdrawn any more."))
+        return redirect("application_detail", pk=application.pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.application_withdraw(
+            application=application, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Your application has been withdrawn."))
+        return redirect("application_detail", pk=application.pk)
+    return render(
+        request,
+        "applications/application_withdraw.html",
+        {"application": application, "form": form, "errors": _error_summary(form)},
+    )
+
+
+@login_required
+def my_applications(request):
+    membership = selectors.membership_of(request.user)
+    applications = selectors.applications_of(request.user).order_by("-call__opens_at")
+    invite_form = InviteForm()
+    return render(
+        request,
+        "applications/my_applications.html",
+        {
+            "membership": membership,
+            "applications": applications,
+            "invite_form": invite_form,
+            "members": membership.organisation.members.select_related("user") if membership else [],
+            "call": call_current(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def organisation_invite(request):
+    membership = selectors.membership_of(request.user)
+    if membership is None:
+        raise Http404
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        services.invitation_create(
+            organisation=membership.organisation, email=form.cleaned_data["email"], by=request.user
+        )
+        messages.success(
+            request,
+            _("We sent an invitation to %(email)s.") % {"email": form.cleaned_data["email"]},
+        )
+    else:
+        messages.error(request, _("Enter a valid e-mail address to invite a colleague."))
+    return redirect("my_applications")
+
+
+@login_required
+def invitation_accept(request, token):
+    invitation = get_object_or_404(OrganisationInvitation, token=token)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("my_applications")
+        messages.success(
+            request,
+            _("You can now edit the application of %(org)s.")
+            % {"org": invitation.organisation.name},
+        )
+        return redirect("my_applications")
+    return render(request, "applications/invitation_accept.html", {"invitation": invitation})
+
+
+@login_required
+def document_download(request, pk):
+    """Serve a document to its organisation's members and to staff; 404 for anyone else."""
+    visible = Q(organisation__members__user=request.user)
+    queryset = Document.objects.all() if request.user.is_staff else Document.objects.filter(visible)
+    document = get_object_or_404(queryset.distinct(), pk=pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=document.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def eligibility_check(request):
+    """The public self-check: answers at once, before anyone signs up."""
+    call = call_current()
+    form = EligibilityForm(request.GET or None, call=call)
+    verdict = None
+    if call is not None and request.GET and form.is_valid():
+        verdict = judge(
+            Candidate(
+                name=form.cleaned_data["name"],
+                country=form.cleaned_data["country"],
+                authority_type=form.cleaned_data["authority_type"],
+                target_year=form.cleaned_data["target_year"],
+            ),
+            call_facts(call),
+            eligibility_registry(),
+        )
+    return render(
+        request,
+        "applications/eligibility_check.html",
+        {
+            "form": form,
+            "call": call,
+            "verdict": verdict,
+            "errors": _error_summary(form) if request.GET else [],
+        },
+    )
