@@ -1,12 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from cities.models import CallMissionCity, Topic
+
+from . import exports, selectors, services
 from .models import (
     Application,
     Document,
@@ -16,6 +23,11 @@ from .models import (
     OrganisationMember,
     Preference,
     Representative,
+    Review,
+    ReviewAssignment,
+    ReviewCriterion,
+    ReviewScore,
+    ReviewSettings,
     ShareOffer,
     StatusChange,
 )
@@ -81,36 +93,259 @@ class RequestInfoForm(forms.Form):
     )
 
 
+class EligibilityForm(forms.Form):
+    verdict = forms.ChoiceField(label=_("Eligibility"), choices=Application.Verdict.choices)
+    reason = forms.CharField(
+        label=_("Reason (kept in the history)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (kept in the history)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class TopicFilter(admin.SimpleListFilter):
+    title = _("learning-need topic")
+    parameter_name = "topic"
+
+    def lookups(self, request, model_admin):
+        return list(Topic.objects.values_list("slug", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                Exists(
+                    LearningNeed.objects.filter(
+                        application=OuterRef("pk"), topic__slug=self.value()
+                    )
+                )
+            )
+        return queryset
+
+
+class PreferredCityFilter(admin.SimpleListFilter):
+    title = _("preferred Mission City")
+    parameter_name = "preferred"
+
+    def lookups(self, request, model_admin):
+        call = request.GET.get("call__id__exact")
+        cities = CallMissionCity.objects.select_related("call").order_by("call", "display_name")
+        if call:
+            cities = cities.filter(call_id=call)
+        return [(c.pk, f"{c.display_name} ({c.call.slug})") for c in cities]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                Exists(
+                    Preference.objects.filter(
+                        application=OuterRef("pk"), mission_city_id=self.value()
+                    )
+                )
+            )
+        return queryset
+
+
+class HasDocumentsFilter(admin.SimpleListFilter):
+    title = _("documents")
+    parameter_name = "documents"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has documents")), ("no", _("No documents"))]
+
+    def queryset(self, request, queryset):
+        has = Exists(Document.objects.filter(application=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(has)
+        if self.value() == "no":
+            return queryset.filter(~has)
+        return queryset
+
+
+class EffectiveVerdictFilter(admin.SimpleListFilter):
+    title = _("eligibility (after staff override)")
+    parameter_name = "eligibility"
+
+    def lookups(self, request, model_admin):
+        return Application.Verdict.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                Q(verdict_override=self.value()) | Q(verdict_override="", verdict=self.value())
+            )
+        return queryset
+
+
+class ThresholdsFilter(admin.SimpleListFilter):
+    title = _("review thresholds")
+    parameter_name = "thresholds"
+
+    def lookups(self, request, model_admin):
+        return [("met", _("Met")), ("not_met", _("Not met")), ("unreviewed", _("No review yet"))]
+
+    def queryset(self, request, queryset):
+        below = Exists(
+            ReviewScore.objects.filter(review__application=OuterRef("pk"))
+            .values("criterion")
+            .annotate(mean=Avg("score"))
+            .filter(mean__lt=F("criterion__threshold"))
+        )
+        met = Q(review_count__gt=0) & Q(
+            review_mean__gte=Coalesce(F("call__review_settings__total_threshold"), Value(12.0))
+        )
+        if self.value() == "met":
+            return queryset.filter(met).filter(~below)
+        if self.value() == "not_met":
+            return queryset.filter(review_count__gt=0).filter(~met | below)
+        if self.value() == "unreviewed":
+            return queryset.filter(review_count=0)
+        return queryset
+
+
+class AssignedToMeFilter(admin.SimpleListFilter):
+    title = _("my reviews")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("assigned", _("Assigned to me")), ("todo", _("Assigned to me, not reviewed"))]
+
+    def queryset(self, request, queryset):
+        mine = Exists(
+            ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer=request.user)
+        )
+        done = Exists(Review.objects.filter(application=OuterRef("pk"), reviewer=request.user))
+        if self.value() == "assigned":
+            return queryset.filter(mine)
+        if self.value() == "todo":
+            return queryset.filter(mine).filter(~done)
+        return queryset
+
+
+class ReviewInline(ReadOnlyInline):
+    model = Review
+    fields = ["reviewer", "total", "scores_display", "comment", "updated_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("reviewer")
+            .prefetch_related("scores__criterion")
+        )
+
+    @admin.display(description=_("scores"))
+    def scores_display(self, obj):
+        return ", ".join(f"{s.criterion.name}: {s.score}" for s in obj.scores.all())
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=[(i, str(i)) for i in range(6)],
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text=_("Threshold: %(t)s") % {"t": criterion.threshold},
+            )
+
+    def scores(self):
+        return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Conflict of interest"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = [
         "official_name",
+        "organisation",
         "country",
         "authority_type",
         "target_year",
-        "verdict",
+        "effective_verdict_display",
         "status",
         "submitted_at",
-        "call",
+        "preferred_cities",
+        "review_mean_display",
+        "review_count_display",
     ]
     list_select_related = ["call", "organisation"]
-    list_filter = ["call", "status", "verdict", "authority_type", "country"]
+    list_filter = [
+        "call",
+        "status",
+        EffectiveVerdictFilter,
+        "country",
+        TopicFilter,
+        PreferredCityFilter,
+        HasDocumentsFilter,
+        ThresholdsFilter,
+        AssignedToMeFilter,
+    ]
     search_fields = ["official_name", "organisation__name", "representatives__email"]
+    list_per_page = 50
+    show_full_result_count = False
     date_hierarchy = "submitted_at"
     readonly_fields = [
         f.name
         for f in Application._meta.fields
         if f.name not in ("verdict_override", "verdict_override_reason")
-    ] + ["request_info_link"]
+    ] + ["eligibility_reasons", "review_summary", "staff_links"]
     inlines = [
         RepresentativeInline,
         LearningNeedInline,
         ShareInline,
         PreferenceInline,
         DocumentInline,
+        ReviewInline,
         StatusChangeInline,
     ]
-    actions = ["mark_under_review"]
+    actions = [
+        "mark_under_review",
+        "set_eligibility",
+        "ask_for_information",
+        "mark_not_selected",
+        "assign_to_me",
+        "export_csv",
+        "export_xlsx",
+    ]
+
+    def get_queryset(self, request):
+        reviews = Review.objects.filter(application=OuterRef("pk")).values("application")
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(
+                review_mean=Subquery(reviews.annotate(m=Avg("total")).values("m")[:1]),
+                review_count=Coalesce(
+                    Subquery(reviews.annotate(n=Count("pk")).values("n")[:1]), Value(0)
+                ),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "preferences",
+                    queryset=Preference.objects.select_related("mission_city").order_by("rank"),
+                )
+            )
+        )
+        conflicted = ReviewAssignment.objects.filter(
+            application=OuterRef("pk"), reviewer=request.user, conflict=True
+        )
+        return queryset.filter(~Exists(conflicted))
 
     def has_add_permission(self, request):
         return False
@@ -118,52 +353,217 @@ class ApplicationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        if "verdict_override" in form.changed_data:
-            services.application_override_verdict(
-                application=Application.objects.get(pk=obj.pk),
-                verdict=obj.verdict_override,
-                reason=obj.verdict_override_reason or "set in the admin",
-                by=request.user,
-            )
+    @admin.display(description=_("eligibility"), ordering="verdict")
+    def effective_verdict_display(self, obj):
+        verdict = obj.effective_verdict
+        label = dict(Application.Verdict.choices).get(verdict, "—")
+        return f"{label} (staff)" if obj.verdict_override else label
 
-    @admin.display(description=_("Ask for more information"))
-    def request_info_link(self, obj):
+    @admin.display(description=_("preferred Mission Cities"))
+    def preferred_cities(self, obj):
+        return ", ".join(f"{p.rank}. {p.mission_city.display_name}" for p in obj.preferences.all())
+
+    @admin.display(description=_("mean review"), ordering="review_mean")
+    def review_mean_display(self, obj):
+        return "—" if obj.review_mean is None else f"{obj.review_mean:.1f}"
+
+    @admin.display(description=_("reviews"), ordering="review_count")
+    def review_count_display(self, obj):
+        return obj.review_count
+
+    @admin.display(description=_("eligibility reasons"))
+    def eligibility_reasons(self, obj):
+        if not obj.verdict_reasons:
+            return "—"
+        return format_html_join(
+            "",
+            "<div>{} {}</div>",
+            (("✔" if r.get("passed") else "✘", r.get("message", "")) for r in obj.verdict_reasons),
+        )
+
+    @admin.display(description=_("reviews summary"))
+    def review_summary(self, obj):
+        summary = selectors.review_summary(obj)
+        if not summary["count"]:
+            return _("No review yet.")
+        lines = [
+            f"{c['name']}: {c['mean']:.1f} (threshold {c['threshold']}) {'✔' if c['met'] else '✘'}"
+            for c in summary["criteria"]
+        ]
+        lines.append(
+            f"Total: {summary['mean_total']:.1f} (threshold {summary['total_threshold']}) "
+            f"{'✔' if summary['total_met'] else '✘'} — {summary['count']} review(s)"
+        )
+        return format_html_join("", "<div>{}</div>", ((line,) for line in lines))
+
+    @admin.display(description=_("actions"))
+    def staff_links(self, obj):
         if obj.pk is None:
             return "—"
         return format_html(
-            '<a class="button" href="{}">{}</a>',
+            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
             reverse("admin:applications_application_request_info", args=[obj.pk]),
-            _("Ask the applicant for more information"),
+            _("Ask for more information"),
+            reverse("admin:applications_application_review", args=[obj.pk]),
+            _("Review"),
         )
 
-    @admin.action(description=_("Mark as under review"))
-    def mark_under_review(self, request, queryset):
+    def save_model(self, request, obj, form, change):
+        if (
+            "verdict_override" in form.changed_data
+            or "verdict_override_reason" in form.changed_data
+        ):
+            services.application_override_verdict(
+                application=Application.objects.get(pk=obj.pk),
+                verdict=obj.verdict_override,
+                reason=obj.verdict_override_reason,
+                by=request.user,
+            )
+
+    # Actions ----------------------------------------------------------------------------
+
+    def _each(self, request, queryset, fn, done_message):
         done = 0
         for application in queryset:
             try:
-                services.application_set_status(
-                    application=application, to=Application.Status.UNDER_REVIEW, by=request.user
-                )
+                fn(application)
                 done += 1
             except ValidationError as exc:
                 self.message_user(
                     request, f"{application}: {' '.join(exc.messages)}", messages.WARNING
                 )
-        self.message_user(request, _("%(n)d applications marked under review.") % {"n": done})
+        self.message_user(request, done_message % {"n": done})
+
+    def _intermediate(self, request, queryset, form, title, action):
+        return TemplateResponse(
+            request,
+            "admin/applications/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                "form": form,
+                "action": action,
+                "queryset": queryset[:20],
+                "count": queryset.count(),
+                "select_across": request.POST.get("select_across") == "1",
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            },
+        )
+
+    @admin.action(description=_("Mark as under review"))
+    def mark_under_review(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda a: services.application_set_status(
+                application=a, to=Application.Status.UNDER_REVIEW, by=request.user
+            ),
+            _("%(n)d applications marked under review."),
+        )
+
+    @admin.action(description=_("Set or override eligibility…"))
+    def set_eligibility(self, request, queryset):
+        form = EligibilityForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._each(
+                request,
+                queryset,
+                lambda a: services.application_override_verdict(
+                    application=a,
+                    verdict=form.cleaned_data["verdict"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                ),
+                _("Eligibility set on %(n)d applications."),
+            )
+            return None
+        return self._intermediate(
+            request, queryset, form, _("Set or override eligibility"), "set_eligibility"
+        )
+
+    @admin.action(description=_("Ask for more information…"))
+    def ask_for_information(self, request, queryset):
+        form = RequestInfoForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._each(
+                request,
+                queryset,
+                lambda a: services.application_request_info(
+                    application=a, by=request.user, message=form.cleaned_data["message"]
+                ),
+                _("%(n)d applicants were asked for more information."),
+            )
+            return None
+        return self._intermediate(
+            request, queryset, form, _("Ask for more information"), "ask_for_information"
+        )
+
+    @admin.action(description=_("Mark as not selected…"))
+    def mark_not_selected(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._each(
+                request,
+                queryset,
+                lambda a: services.application_set_status(
+                    application=a,
+                    to=Application.Status.NOT_SELECTED,
+                    by=request.user,
+                    note=form.cleaned_data["reason"],
+                ),
+                _("%(n)d applications marked not selected."),
+            )
+            return None
+        return self._intermediate(
+            request, queryset, form, _("Mark as not selected"), "mark_not_selected"
+        )
+
+    @admin.action(description=_("Assign to me for review"))
+    def assign_to_me(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda a: services.review_assign(application=a, reviewer=request.user, by=request.user),
+            _("%(n)d applications assigned to you."),
+        )
+
+    @admin.action(description=_("Export as CSV"))
+    def export_csv(self, request, queryset):
+        response = HttpResponse(exports.to_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="applications.csv"'
+        return response
+
+    @admin.action(description=_("Export as XLSX"))
+    def export_xlsx(self, request, queryset):
+        response = HttpResponse(
+            exports.to_xlsx(queryset),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="applications.xlsx"'
+        return response
+
+    # Extra pages -------------------------------------------------------------------------
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
             path(
                 "<int:pk>/request-info/",
-                self.admin_site.admin_view(self.request_info_view),
+                view(self.request_info_view),
                 name="applications_application_request_info",
+            ),
+            path(
+                "<int:pk>/review/", view(self.review_view), name="applications_application_review"
             ),
             *super().get_urls(),
         ]
 
+    def _visible(self, request, pk):
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
     def request_info_view(self, request, pk):
-        application = get_object_or_404(Application, pk=pk)
+        application = self._visible(request, pk)
         if not self.has_change_permission(request, application):
             raise PermissionDenied
         form = RequestInfoForm(request.POST or None)
@@ -186,6 +586,62 @@ class ApplicationAdmin(admin.ModelAdmin):
                 "application": application,
                 "opts": self.model._meta,
                 "title": _("Ask for more information"),
+            },
+        )
+
+    def review_view(self, request, pk):
+        application = self._visible(request, pk)
+        if not self.has_view_permission(request, application):
+            raise PermissionDenied
+        criteria = services.review_setup(call=application.call)
+        existing = Review.objects.filter(application=application, reviewer=request.user).first()
+        initial = {}
+        if existing:
+            initial = {f"c{s.criterion_id}": s.score for s in existing.scores.all()}
+            initial["comment"] = existing.comment
+        is_conflict = "conflict" in request.POST
+        form = ReviewForm(
+            request.POST if request.method == "POST" and not is_conflict else None,
+            criteria=criteria,
+            initial=initial,
+        )
+        conflict_form = ConflictForm(request.POST if is_conflict else None)
+        if request.method == "POST":
+            try:
+                if is_conflict and conflict_form.is_valid():
+                    services.review_declare_conflict(
+                        application=application,
+                        reviewer=request.user,
+                        reason=conflict_form.cleaned_data["reason"],
+                    )
+                    self.message_user(
+                        request, _("Conflict of interest recorded; the application is hidden.")
+                    )
+                    return redirect("admin:applications_application_changelist")
+                if not is_conflict and form.is_valid():
+                    services.review_submit(
+                        application=application,
+                        reviewer=request.user,
+                        scores=form.scores(),
+                        comment=form.cleaned_data["comment"],
+                    )
+                    self.message_user(request, _("Your review is saved."))
+                    return redirect("admin:applications_application_change", application.pk)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return render(
+            request,
+            "admin/applications/review.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "conflict_form": conflict_form,
+                "application": application,
+                "assigned": ReviewAssignment.objects.filter(
+                    application=application, reviewer=request.user
+                ).exists(),
+                "opts": self.model._meta,
+                "title": _("Review"),
             },
         )
 
@@ -235,3 +691,26 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ReviewCriterion)
+class ReviewCriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "call", "threshold", "position"]
+    list_select_related = ["call"]
+    list_filter = ["call"]
+    list_editable = ["threshold", "position"]
+
+
+@admin.register(ReviewSettings)
+class ReviewSettingsAdmin(admin.ModelAdmin):
+    list_display = ["call", "total_threshold"]
+    list_select_related = ["call"]
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["application", "reviewer", "conflict", "assigned_at"]
+    list_select_related = ["application", "reviewer"]
+    list_filter = ["conflict", "application__call"]
+    search_fields = ["application__official_name", "reviewer__email"]
+    autocomplete_fields = ["application", "reviewer"]

@@ -18,6 +18,7 @@ from .documents import inspect_pdf
 from .models import Application, Representative
 
 TEXT_MAX = 2000
+COUNTRY_CHOICES = [("", _("Choose your country")), *countries]
 
 
 class PdfField(forms.FileField):
@@ -38,13 +39,16 @@ class StartForm(forms.Form):
         max_length=200,
         help_text=_("For example “Comune di Bergamo” or “City of Plymouth”."),
     )
-    country = LazyTypedChoiceField(label=_("Country"), choices=countries)
+    country = LazyTypedChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
 
 
 class EligibilityForm(forms.Form):
     name = forms.CharField(label=_("Name of your city or local authority"), max_length=200)
-    country = LazyTypedChoiceField(label=_("Country"), choices=countries)
-    authority_type = forms.ChoiceField(label=_("Type of authority"), choices=AUTHORITY_TYPES)
+    country = LazyTypedChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
+    authority_type = forms.ChoiceField(
+        label=_("Type of authority"),
+        choices=[("", _("Choose the type of authority")), *AUTHORITY_TYPES],
+    )
     target_year = forms.IntegerField(
         label=_("Climate-neutrality target year"),
         help_text=_("The year by which your city aims to be climate-neutral."),

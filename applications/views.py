@@ -415,6 +415,7 @@ def eligibility_check(request):
             "form": form,
             "call": call,
             "verdict": verdict,
+            "call_is_open": bool(call and call.is_open()),
             "errors": _error_summary(form) if request.GET else [],
         },
     )

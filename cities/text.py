@@ -23,7 +23,7 @@ _SPECIAL_LETTERS = str.maketrans(
         "Ð": "D",
         "þ": "th",
         "Þ": "Th",
-        "ı": "i",  # noqa: RUF001 (Turkish dotless i, on purpose)
+        "ı": "i",  # Turkish dotless i
         "ħ": "h",
         "Ħ": "H",
     }
