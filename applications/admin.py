@@ -710,7 +710,7 @@ class ReviewSettingsAdmin(admin.ModelAdmin):
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(admin.ModelAdmin):
     list_display = ["application", "reviewer", "conflict", "assigned_at"]
-    list_select_related = ["application", "reviewer"]
+    list_select_related = ["application__call", "reviewer"]
     list_filter = ["conflict", "application__call"]
     search_fields = ["application__official_name", "reviewer__email"]
     autocomplete_fields = ["application", "reviewer"]

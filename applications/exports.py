@@ -15,18 +15,22 @@ MAX_REPRESENTATIVES = 2
 
 
 def export_queryset(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    return queryset.select_related("call", "organisation").prefetch_related(
-        "representatives",
-        "learning_needs__topic",
-        "shares__topic",
-        Prefetch("preferences", queryset=Preference.objects.select_related("mission_city")),
-        Prefetch(
-            "reviews",
-            queryset=Review.objects.prefetch_related(
-                Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion"))
+    return (
+        queryset.prefetch_related(None)
+        .select_related("call", "organisation")
+        .prefetch_related(
+            "representatives",
+            "learning_needs__topic",
+            "shares__topic",
+            Prefetch("preferences", queryset=Preference.objects.select_related("mission_city")),
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.prefetch_related(
+                    Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion"))
+                ),
             ),
-        ),
-        "documents",
+            "documents",
+        )
     )
 
 

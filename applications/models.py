@@ -402,6 +402,9 @@ class StatusChange(models.Model):
     action = models.CharField(
         _("action"), max_length=20, choices=Action.choices, default=Action.STATUS
     )
+    internal = models.BooleanField(
+        _("staff only"), default=False, help_text=_("Not shown to the applicant.")
+    )
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="status_changes"
     )

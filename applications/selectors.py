@@ -48,7 +48,10 @@ def application_full(queryset: QuerySet[Application]) -> QuerySet[Application]:
             "preferences",
             queryset=Preference.objects.select_related("mission_city__mission_city"),
         ),
-        Prefetch("status_changes", queryset=StatusChange.objects.order_by("at", "pk")),
+        Prefetch(
+            "status_changes",
+            queryset=StatusChange.objects.filter(internal=False).order_by("at", "pk"),
+        ),
     )
 
 

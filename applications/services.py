@@ -353,6 +353,7 @@ def application_override_verdict(*, application: Application, verdict: str, reas
     StatusChange.objects.create(
         application=application,
         action=StatusChange.Action.ELIGIBILITY,
+        internal=True,
         from_status=application.status,
         to_status=application.status,
         by=by,
@@ -433,6 +434,7 @@ def review_submit(*, application: Application, reviewer, scores: dict, comment: 
     StatusChange.objects.create(
         application=application,
         action=StatusChange.Action.REVIEW,
+        internal=True,
         from_status=application.status,
         to_status=application.status,
         by=reviewer,

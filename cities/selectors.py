@@ -10,9 +10,13 @@ from .models import Call, CallMissionCity, CityItem, EligibleCountry, MissionCit
 
 
 def call_current(*, when=None) -> Call | None:
-    """The open call, else the one that opened last."""
+    """The open call, else the one that opened last, else the next one to open."""
     when = when or timezone.now()
-    return Call.objects.open_at(when).order_by("closes_at").first() or Call.objects.first()
+    return (
+        Call.objects.open_at(when).order_by("closes_at").first()
+        or Call.objects.filter(opens_at__lte=when).order_by("-opens_at").first()
+        or Call.objects.order_by("opens_at").first()
+    )
 
 
 def catalogue_cities(*, call: Call) -> QuerySet[CallMissionCity]:

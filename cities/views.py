@@ -5,6 +5,7 @@ from itertools import groupby
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .filters import CatalogueFilter
@@ -52,6 +53,13 @@ def catalogue(request):
     )
 
 
+SECTION_HEADINGS = {
+    CityItem.Kind.ACTION: _("Climate actions offered"),
+    CityItem.Kind.CHALLENGE: _("Challenges to work on"),
+    CityItem.Kind.BENEFIT: _("Expected benefits"),
+}
+
+
 def city_detail(request, slug):
     call = selectors.call_current()
     city = selectors.catalogue_city(call=call, slug=slug) if call else None
@@ -59,10 +67,12 @@ def city_detail(request, slug):
         raise Http404
     items = list(city.items.all())
     sections = []
-    for kind, label in CityItem.Kind.choices:
+    for kind, _label in CityItem.Kind.choices:
         of_kind = [i for i in items if i.kind == kind]
         groups = [(g, list(rows)) for g, rows in groupby(of_kind, key=lambda i: i.group)]
-        sections.append({"kind": kind, "label": label, "count": len(of_kind), "groups": groups})
+        sections.append(
+            {"kind": kind, "label": SECTION_HEADINGS[kind], "count": len(of_kind), "groups": groups}
+        )
     topics = {t.pk: t for i in items for t in i.topics.all()}
     return render(
         request,

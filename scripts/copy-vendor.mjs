@@ -10,6 +10,8 @@ const files = [
   ["bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/bootstrap.bundle.min.js"],
   ["bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/bootstrap.bundle.min.js.map"],
   ["htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"],
+  ["chart.js/dist/chart.umd.js", "chartjs/chart.umd.js"],
+  ["chart.js/dist/chart.umd.js.map", "chartjs/chart.umd.js.map"],
 ];
 for (const [from, to] of files) {
   const target = join(root, "static", "vendor", to);

@@ -73,6 +73,13 @@ def _ci_requires_services():
 
 
 @pytest.fixture(scope="session")
+def base_url():
+    """Replaces pytest-playwright's fallback `base_url` (deprecated under pytest 9, an error here);
+    browser tests use live_server.url."""
+    return None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Use the system Chromium; never download a browser."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

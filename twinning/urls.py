@@ -13,6 +13,8 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/privacy.html"),
         name="privacy",
     ),
+    path("", include("matching.urls")),
     path("", include("applications.urls")),
+    path("", include("workspace.urls")),
     path("", include("cities.urls")),
 ]

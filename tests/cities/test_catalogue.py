@@ -112,16 +112,18 @@ def test_home_shows_the_current_call_and_deadline(client):
     assert "16 Mission Cities take part." in body
 
 
-def test_current_call_prefers_the_open_call():
-    CallFactory(
-        slug="later-closed",
+def test_current_call_prefers_the_open_call_then_the_latest_opened():
+    later = CallFactory(
+        slug="later",
         opens_at=timezone.now() + dt.timedelta(days=100),
         closes_at=timezone.now() + dt.timedelta(days=200),
     )
     open_call = CallFactory(slug="open-now")
     assert call_current() == open_call
     open_call.delete()
-    assert call_current().slug == "later-closed"
+    assert call_current().slug == "2025"  # closed, but opened last: not the future call
+    Call.objects.exclude(pk=later.pk).delete()
+    assert call_current() == later
     Call.objects.all().delete()
     assert call_current() is None
 

@@ -32,13 +32,6 @@ EMAIL = "climate.officer@plymouth.example"
 PASSWORD = "Tamar-Bridge-1961!"
 
 
-@pytest.fixture(scope="session")
-def base_url():
-    """Replaces pytest-playwright's fallback `base_url`, which pytest 9 reports as deprecated
-    (an error here). Pages use live_server.url."""
-    return None
-
-
 @pytest.fixture
 def open_call(call_data):
     return call_copy(

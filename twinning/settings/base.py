@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").exists():
+# A .env file is read only on request: docker compose uses .env for its own variables.
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
     env.read_env(str(BASE_DIR / ".env"))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "cities",
     "applications",
     "matching",
+    "workspace",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,270 @@
+"""Staff review of matching: settings, pins and forbids, runs with their proposals, publication."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import Call, CallMissionCity
+
+from . import selectors, services
+from .models import (
+    MatchingRun,
+    MatchingSettings,
+    PairConstraint,
+    Pairing,
+    Proposal,
+    UnmatchedApplication,
+)
+
+
+@admin.register(MatchingSettings)
+class MatchingSettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "call",
+        "weight_need_offer",
+        "weight_share_challenge",
+        "weight_preference",
+        "weight_host_interest",
+        "weight_text",
+        "min_score",
+    ]
+    list_select_related = ["call"]
+
+
+@admin.register(PairConstraint)
+class PairConstraintAdmin(admin.ModelAdmin):
+    list_display = ["application", "mission_city", "kind", "reason", "created_by", "created_at"]
+    list_select_related = ["application__call", "mission_city__call", "created_by"]
+    list_filter = ["kind", "mission_city__call"]
+    search_fields = ["application__official_name", "mission_city__display_name"]
+    autocomplete_fields = ["application"]
+    raw_id_fields = ["mission_city"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.constraint_set(
+                application=obj.application,
+                mission_city=obj.mission_city,
+                kind=obj.kind,
+                reason=obj.reason,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+
+
+class StartRunForm(forms.Form):
+    call = forms.ModelChoiceField(queryset=Call.objects.all(), label=_("Call"))
+    mode = forms.ChoiceField(choices=MatchingRun.Mode.choices, label=_("Mode"))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=Proposal.Decision.choices)
+    reason = forms.CharField(required=False, max_length=2000)
+    override_city = forms.ModelChoiceField(queryset=CallMissionCity.objects.all(), required=False)
+
+
+class CompareForm(forms.Form):
+    other = forms.ModelChoiceField(queryset=MatchingRun.objects.none(), label=_("Compare with run"))
+
+
+@admin.register(MatchingRun)
+class MatchingRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "call",
+        "mode",
+        "status",
+        "progress",
+        "n_proposals",
+        "objective",
+        "started_by",
+        "created_at",
+        "published_at",
+    ]
+    list_select_related = ["call", "started_by"]
+    list_filter = ["call", "mode", "status"]
+    change_list_template = "admin/matching/matchingrun/change_list.html"
+    change_form_template = "admin/matching/matchingrun/run_detail.html"
+    readonly_fields = [f.name for f in MatchingRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_n=Count("proposals"))
+
+    @admin.display(description=_("pairs"), ordering="_n")
+    def n_proposals(self, obj):
+        return obj._n
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("start/", view(self.start_view), name="matching_matchingrun_start"),
+            path("<int:pk>/publish/", view(self.publish_view), name="matching_matchingrun_publish"),
+            path(
+                "<int:pk>/proposal/<int:proposal_pk>/decide/",
+                view(self.decide_view),
+                name="matching_matchingrun_decide",
+            ),
+            path("<int:pk>/compare/", view(self.compare_view), name="matching_matchingrun_compare"),
+            *super().get_urls(),
+        ]
+
+    def _require_change(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+
+    def start_view(self, request):
+        if not self.has_view_permission(request) or not request.user.has_perm(
+            "matching.add_matchingrun"
+        ):
+            raise PermissionDenied
+        form = StartRunForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            run = services.run_start(
+                call=form.cleaned_data["call"], mode=form.cleaned_data["mode"], by=request.user
+            )
+            self.message_user(request, _("Run %(id)d was queued.") % {"id": run.pk})
+            return redirect("admin:matching_matchingrun_change", run.pk)
+        return render(
+            request,
+            "admin/matching/matchingrun/start.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "opts": self.model._meta,
+                "title": _("Start a matching run"),
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = get_object_or_404(MatchingRun.objects.select_related("call"), pk=object_id)
+        proposals = list(selectors.run_proposals(run=run))
+        by_city = {}
+        for proposal in proposals:
+            by_city.setdefault(proposal.mission_city, []).append(proposal)
+        cities = list(CallMissionCity.objects.filter(call=run.call).order_by("display_name"))
+        extra = {
+            "title": str(run),
+            "run": run,
+            "by_city": [(city, by_city.get(city, [])) for city in cities if city in by_city],
+            "cities": cities,
+            "unmatched": UnmatchedApplication.objects.filter(run=run).select_related("application"),
+            "compare_form": CompareForm(),
+            "other_runs": MatchingRun.objects.filter(call=run.call, status="succeeded").exclude(
+                pk=run.pk
+            ),
+            "refresh": run.status in (MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING),
+            "counts": Proposal.objects.filter(run=run).aggregate(
+                approved=Count("pk", filter=Q(decision__in=["approved", "overridden"])),
+                pending=Count("pk", filter=Q(decision="pending")),
+            ),
+            "decisions": Proposal.Decision.choices,
+        }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+    def decide_view(self, request, pk, proposal_pk):
+        self._require_change(request)
+        proposal = get_object_or_404(
+            Proposal.objects.select_related("run", "application", "mission_city"),
+            pk=proposal_pk,
+            run_id=pk,
+        )
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.proposal_decide(
+                    proposal=proposal,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                    override_city=form.cleaned_data["override_city"],
+                    by=request.user,
+                )
+                self.message_user(request, _("Decision saved: %(p)s.") % {"p": proposal})
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, _("Choose a decision."), messages.ERROR)
+        url = reverse("admin:matching_matchingrun_change", args=[pk])
+        return redirect(f"{url}#city-{proposal.mission_city_id}")
+
+    def publish_view(self, request, pk):
+        self._require_change(request)
+        run = get_object_or_404(MatchingRun, pk=pk)
+        if request.method != "POST":
+            return redirect("admin:matching_matchingrun_change", pk)
+        try:
+            pairings = services.run_publish(run=run, by=request.user)
+            self.message_user(
+                request,
+                _("%(n)d pairings were published; both sides were e-mailed.")
+                % {"n": len(pairings)},
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return redirect("admin:matching_matchingrun_change", pk)
+
+    def compare_view(self, request, pk):
+        run = get_object_or_404(MatchingRun, pk=pk)
+        other = get_object_or_404(MatchingRun, pk=request.GET.get("other") or 0, call=run.call)
+        return render(
+            request,
+            "admin/matching/matchingrun/compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Run %(a)d compared with run %(b)d") % {"a": other.pk, "b": run.pk},
+                "old": other,
+                "new": run,
+                "diff": selectors.run_compare(old=other, new=run),
+            },
+        )
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["application", "mission_city", "score", "rank", "decision", "run"]
+    list_select_related = ["application__call", "mission_city__call", "run__call"]
+    list_filter = ["decision", "run__call", "pinned"]
+    search_fields = ["application__official_name", "mission_city__display_name"]
+    readonly_fields = [f.name for f in Proposal._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Pairing)
+class PairingAdmin(admin.ModelAdmin):
+    list_display = [
+        "application",
+        "mission_city",
+        "score",
+        "host_confirmation",
+        "twin_confirmation",
+        "published_at",
+        "run_link",
+    ]
+    list_select_related = ["application__call", "mission_city__call", "run__call"]
+    list_filter = ["call", "host_confirmation", "twin_confirmation"]
+    search_fields = ["application__official_name", "mission_city__display_name"]
+    readonly_fields = [f.name for f in Pairing._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("run"))
+    def run_link(self, obj):
+        if obj.run_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:matching_matchingrun_change", args=[obj.run_id]),
+            obj.run_id,
+        )

@@ -1,0 +1,86 @@
+"""The staff dashboard's figures: a fixed number of aggregate queries, whatever the row count."""
+
+from django.db.models import Count, Q
+
+from applications.models import Application, LearningNeed, Preference
+from cities.models import CallMissionCity, CityItem, Topic
+
+from .models import MatchingRun, Proposal
+
+
+def dashboard_data(*, call) -> dict:
+    applications = Application.objects.filter(call=call)
+    by_status = dict(applications.values_list("status").annotate(n=Count("pk")).order_by())
+    statuses = [
+        {"status": label, "count": by_status.get(value, 0)}
+        for value, label in Application.Status.choices
+    ]
+    by_country = list(
+        applications.exclude(status=Application.Status.DRAFT)
+        .values("country")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "country")[:25]
+    )
+    submitted = applications.exclude(
+        status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN]
+    )
+    demand = dict(
+        LearningNeed.objects.filter(application__in=submitted)
+        .values_list("topic__slug")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    supply = dict(
+        CityItem.objects.filter(participation__call=call, kind=CityItem.Kind.ACTION)
+        .values_list("topics__slug")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    topics = [
+        {"name": t.name, "demand": demand.get(t.slug, 0), "supply": supply.get(t.slug, 0)}
+        for t in Topic.objects.order_by("position")
+    ]
+    latest = (
+        MatchingRun.objects.filter(call=call, status=MatchingRun.Status.SUCCEEDED)
+        .order_by("-finished_at")
+        .first()
+    )
+    proposals = (
+        dict(
+            Proposal.objects.filter(run=latest)
+            .values_list("mission_city_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        if latest
+        else {}
+    )
+    cities = (
+        CallMissionCity.objects.filter(call=call)
+        .annotate(
+            first=Count(
+                "preferences", filter=Q(preferences__rank=1, preferences__application__in=submitted)
+            ),
+            any_rank=Count("preferences", filter=Q(preferences__application__in=submitted)),
+        )
+        .order_by("display_name")
+    )
+    hosts = [
+        {
+            "name": c.display_name,
+            "capacity": c.capacity,
+            "first_choice": c.first,
+            "preferences": c.any_rank,
+            "proposals": proposals.get(c.pk, 0),
+        }
+        for c in cities
+    ]
+    return {
+        "statuses": statuses,
+        "countries": [{"country": str(r["country"]), "count": r["n"]} for r in by_country],
+        "topics": topics,
+        "hosts": hosts,
+        "latest_run": latest.pk if latest else None,
+        "total": applications.count(),
+        "preference_count": Preference.objects.filter(application__in=submitted).count(),
+    }

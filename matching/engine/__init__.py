@@ -1,0 +1,92 @@
+"""The matching engine: pure Python (numpy, scipy) over plain data; no Django, no database.
+
+    result = run(applicants, hosts, Params(mode="optimal"), topic_axis)
+
+- :mod:`.types`: the dataclasses in and out, and :class:`InfeasiblePins`;
+- :mod:`.scoring`: the five score components and the reasons of a pair;
+- :mod:`.assign`: allowed pairs, the exact optimal assignment, deferred acceptance, blocking pairs;
+- :mod:`.explain`: proposals' explanations, the reasons of the unmatched, statistics;
+- :mod:`.generate`: deterministic synthetic instances for tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+
+from .assign import (
+    build_problem,
+    count_blocking_pairs,
+    preference_lists,
+    solve_optimal,
+    solve_stable,
+)
+from .explain import build_result
+from .scoring import Scorer
+from .types import (
+    Applicant,
+    Host,
+    InfeasiblePins,
+    MatchResult,
+    Need,
+    Offer,
+    Params,
+    Proposal,
+    ScoredPair,
+    Share,
+    Unmatched,
+    Weights,
+)
+
+__all__ = [
+    "Applicant",
+    "Host",
+    "InfeasiblePins",
+    "MatchResult",
+    "Need",
+    "Offer",
+    "Params",
+    "Proposal",
+    "ScoredPair",
+    "Share",
+    "Unmatched",
+    "Weights",
+    "run",
+]
+
+
+def run(
+    applicants: Sequence[Applicant],
+    hosts: Sequence[Host],
+    params: Params,
+    topic_axis: Mapping[str, str],
+    *,
+    topic_names: Mapping[str, str] | None = None,
+) -> MatchResult:
+    """Score every pair, assign (``params.mode``), explain. Deterministic for the same input.
+
+    ``topic_axis`` maps every topic slug used to ``"field"``, ``"lever"`` or ``"theme"``;
+    ``topic_names`` (optional) gives the names used in the reasons (the slug otherwise).
+    Raises :class:`InfeasiblePins` when the pins cannot all hold, ``ValueError`` on
+    inconsistent input (duplicate ids, topics without an axis).
+    """
+    started = time.perf_counter()
+    scorer = Scorer(
+        applicants,
+        hosts,
+        params.weights,
+        topic_axis,
+        topic_names=topic_names,
+        max_preferences=params.max_preferences,
+    )
+    scored = time.perf_counter()
+    problem = build_problem(scorer, params)
+    lists = preference_lists(problem)
+    stable = params.mode == "stable"
+    assigned = solve_stable(problem, lists) if stable else solve_optimal(problem)
+    assigned_at = time.perf_counter()
+    blocking = count_blocking_pairs(problem, assigned, lists)
+    timings = {"scoring": scored - started, "assignment": assigned_at - scored}
+    result = build_result(problem, assigned, lists, blocking, timings)
+    timings["explanation"] = time.perf_counter() - assigned_at
+    return result

@@ -1,0 +1,447 @@
+"""Scoring: every (applicant, host) pair gets five components in [0, 1] and a weighted score.
+
+All components are computed at once as dense (applicants × hosts) numpy matrices; the reasons
+in words are computed on demand, pair by pair, only for the pairs that are shown.
+
+Topic overlap (used for need → offer and for share → challenge)
+----------------------------------------------------------------
+Topics are split into two axes: fields of action ("what", axis ``field``) and levers of change
+with cross-cutting themes ("how", axes ``lever`` and ``theme``). For one applicant item ``n``
+(a learning need, or something it can share) and one host item ``a`` (an offered action, or
+a challenge)::
+
+    f = |F(n) ∩ F(a)| / |F(n)|          share of the item's fields that ``a`` covers
+    l = |L(n) ∩ L(a)| / |L(n)|          share of its levers/themes that ``a`` covers
+    v(n, a) = 0.5·f + 0.3·l + 0.2·f·l   when ``n`` has topics on both axes
+    v(n, a) = f  (or l)                 when ``n`` has topics on one axis only
+
+so a single host item that matches an item on a field *and* on a lever/theme earns the
+``0.2·f·l`` bonus that two host items matching one axis each do not. The component is the
+mean over the applicant's items that have topics of ``max_a v(n, a)`` over the host's items
+(0 when either side has none)::
+
+    need_offer(i, j)      = mean_{n ∈ needs(i)}  max_{a ∈ actions(j)}    v(n, a)
+    share_challenge(i, j) = mean_{s ∈ shares(i)} max_{c ∈ challenges(j)} v(s, c)
+
+Ranks
+-----
+``rank_value(r, n) = 1 − 0.9·(r − 1)/n`` for ranks ``1 ≤ r ≤ n``, else 0; with ``n = 3``:
+1st → 1.0, 2nd → 0.7, 3rd → 0.4, unranked → 0.
+
+- preference(i, j): ``rank_value(rank of j in i's preferences, max_preferences)``;
+- host_interest(i, j): ``rank_value(rank of i in j's shortlist, length of the shortlist)``.
+
+Preferences and shortlists are de-duplicated (first occurrence counts); unknown ids keep
+their position.
+
+Text similarity: TF-IDF cosine of the applicant's texts (its free text and the texts of its
+needs and shares) and the host's (free text, titles and texts of actions and challenges),
+see :mod:`matching.engine.text`.
+
+Score: ``Σ weight_k × component_k``, rounded to :data:`~matching.engine.types.SCORE_DECIMALS`
+decimals (an integer number of millionths, ``score_q``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .text import tfidf
+from .types import AXES, COMPONENTS, SCORE_SCALE, Applicant, Host, Offer, ScoredPair, Weights
+
+FIELD_WEIGHT = 0.5
+HOW_WEIGHT = 0.3
+BOTH_AXES_BONUS = 0.2
+RANK_STEP = 0.9
+
+
+def rank_value(rank: int | None, n: int) -> float:
+    """1.0 for rank 1 down to ``0.1 + 0.9/n`` for rank ``n``; 0 when unranked or beyond ``n``."""
+    if rank is None or rank < 1 or rank > n:
+        return 0.0
+    return 1.0 - RANK_STEP * (rank - 1) / n
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, …, 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def item_overlap(
+    item_topics: frozenset[str], offer_topics: frozenset[str], topic_axis: Mapping[str, str]
+) -> float:
+    """``v(n, a)`` of the module docstring for one item and one host item (pure Python)."""
+    fields = {t for t in item_topics if topic_axis[t] == "field"}
+    hows = item_topics - fields
+    f = len(fields & offer_topics) / len(fields) if fields else 0.0
+    lv = len(hows & offer_topics) / len(hows) if hows else 0.0
+    if fields and hows:
+        return FIELD_WEIGHT * f + HOW_WEIGHT * lv + BOTH_AXES_BONUS * f * lv
+    return f if fields else lv
+
+
+def _rank_values(ranks: np.ndarray, n) -> np.ndarray:
+    """``rank_value`` elementwise (same operations, so the same floats)."""
+    ranks = np.asarray(ranks, dtype=np.int64)
+    n = np.broadcast_to(np.asarray(n, dtype=np.int64), ranks.shape)
+    values = 1.0 - RANK_STEP * (ranks - 1) / n
+    return np.where((ranks >= 1) & (ranks <= n), values, 0.0)
+
+
+def _unique_positions(ids: Sequence[int]) -> dict[int, int]:
+    """Id → 1-based position of its first occurrence."""
+    positions: dict[int, int] = {}
+    for position, item in enumerate(ids, start=1):
+        positions.setdefault(item, position)
+    return positions
+
+
+class Scorer:
+    """The component matrices of one instance and the reasons of any pair.
+
+    Applicants and hosts are held sorted by id; row ``i`` / column ``j`` of every matrix is
+    ``applicants[i]`` / ``hosts[j]``.
+    """
+
+    def __init__(
+        self,
+        applicants: Sequence[Applicant],
+        hosts: Sequence[Host],
+        weights: Weights,
+        topic_axis: Mapping[str, str],
+        *,
+        topic_names: Mapping[str, str] | None = None,
+        max_preferences: int = 3,
+    ):
+        self.applicants = tuple(sorted(applicants, key=lambda a: a.id))
+        self.hosts = tuple(sorted(hosts, key=lambda h: h.id))
+        self.app_index = {a.id: i for i, a in enumerate(self.applicants)}
+        self.host_index = {h.id: j for j, h in enumerate(self.hosts)}
+        if len(self.app_index) != len(self.applicants):
+            raise ValueError("applicant ids must be unique")
+        if len(self.host_index) != len(self.hosts):
+            raise ValueError("host ids must be unique")
+        bad_axes = sorted(s for s, axis in topic_axis.items() if axis not in AXES)
+        if bad_axes:
+            raise ValueError(f"topics with an axis other than {AXES}: {bad_axes}")
+        self.topic_axis = dict(topic_axis)
+        self.topic_names = dict(topic_names or {})
+        self.weights = weights
+        self.max_preferences = max_preferences
+        self._check_topics()
+
+        n, m = len(self.applicants), len(self.hosts)
+        self.pref_rank = np.zeros((n, m), dtype=np.int32)  # 0 = unranked
+        self.shortlist_rank = np.zeros((n, m), dtype=np.int32)  # 0 = not shortlisted
+        self.shortlist_len = np.zeros(m, dtype=np.int32)
+        self._fill_ranks()
+
+        self.need_offer = self._overlap(
+            [a.needs for a in self.applicants], [h.actions for h in self.hosts]
+        )
+        self.share_challenge = self._overlap(
+            [a.shares for a in self.applicants], [h.challenges for h in self.hosts]
+        )
+        self.tfidf = tfidf(
+            [_applicant_document(a) for a in self.applicants],
+            [_host_document(h) for h in self.hosts],
+        )
+        self.text = self.tfidf.cosine() if n and m else np.zeros((n, m))
+
+        raw = np.zeros((n, m), dtype=np.float64)
+        for name, weight in weights.as_dict().items():
+            if weight:
+                raw += weight * getattr(self, name)
+        self.score_q = np.rint(raw * SCORE_SCALE).astype(np.int64)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _check_topics(self) -> None:
+        used: set[str] = set()
+        for a in self.applicants:
+            for item in (*a.needs, *a.shares):
+                used |= item.topics
+        for h in self.hosts:
+            for offer in (*h.actions, *h.challenges):
+                used |= offer.topics
+        unknown = sorted(used - self.topic_axis.keys())
+        if unknown:
+            raise ValueError(f"topics missing from topic_axis: {unknown}")
+
+    def _fill_ranks(self) -> None:
+        """Rank matrices, and the preference and host-interest components from them."""
+        n, m = self.shape
+        self.preference = np.zeros((n, m), dtype=np.float64)
+        self.host_interest = np.zeros((n, m), dtype=np.float64)
+        rows, cols, ranks = [], [], []
+        for i, a in enumerate(self.applicants):
+            for host_id, rank in _unique_positions(a.preferences).items():
+                j = self.host_index.get(host_id)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+                    ranks.append(rank)
+        self.pref_rank[rows, cols] = ranks
+        self.preference[rows, cols] = _rank_values(np.array(ranks), self.max_preferences)
+        rows, cols, ranks, lengths = [], [], [], []
+        for j, h in enumerate(self.hosts):
+            positions = _unique_positions(h.shortlist)
+            self.shortlist_len[j] = len(positions)
+            for app_id, rank in positions.items():
+                i = self.app_index.get(app_id)
+                if i is not None:
+                    rows.append(i)
+                    cols.append(j)
+                    ranks.append(rank)
+                    lengths.append(len(positions))
+        self.shortlist_rank[rows, cols] = ranks
+        self.host_interest[rows, cols] = _rank_values(np.array(ranks), np.array(lengths))
+
+    def _topic_columns(self) -> tuple[dict[str, int], np.ndarray]:
+        slugs = sorted(self.topic_axis)
+        column = {slug: k for k, slug in enumerate(slugs)}
+        is_field = np.array([self.topic_axis[s] == "field" for s in slugs], dtype=bool)
+        return column, is_field
+
+    def _unique_sets(
+        self, groups: Sequence[Sequence], column: Mapping[str, int]
+    ) -> tuple[np.ndarray, sp.csr_matrix]:
+        """The distinct topic sets of the groups' items as a (sets × topics) 0/1 matrix, and
+        the (groups × sets) matrix counting how often each group has each set."""
+        ids: dict[frozenset[str], int] = {}
+        owners, set_ids = [], []
+        for owner, items in enumerate(groups):
+            for item in items:
+                if item.topics:
+                    owners.append(owner)
+                    set_ids.append(ids.setdefault(item.topics, len(ids)))
+        matrix = np.zeros((len(ids), len(column)), dtype=np.float64)
+        for topics, k in ids.items():
+            matrix[k, [column[t] for t in topics]] = 1.0
+        counts = sp.csr_matrix(
+            (np.ones(len(owners)), (owners, set_ids)), shape=(len(groups), len(ids))
+        )
+        return matrix, counts
+
+    def _overlap(self, left: Sequence[Sequence], right: Sequence[Sequence[Offer]]) -> np.ndarray:
+        """``mean_n max_a v(n, a)`` for every (left owner, right owner), vectorised.
+
+        ``v`` is computed once per distinct pair of topic sets, with the same operations in
+        the same order as :func:`item_overlap`.
+        """
+        n_left, n_right = len(left), len(right)
+        column, is_field = self._topic_columns()
+        items, item_counts = self._unique_sets(left, column)
+        offers, offer_counts = self._unique_sets(right, column)
+        if not len(items) or not len(offers):
+            return np.zeros((n_left, n_right), dtype=np.float64)
+        item_f, item_h = items[:, is_field], items[:, ~is_field]
+        n_f, n_h = item_f.sum(axis=1)[:, None], item_h.sum(axis=1)[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = np.where(n_f > 0, (item_f @ offers[:, is_field].T) / n_f, 0.0)
+            lv = np.where(n_h > 0, (item_h @ offers[:, ~is_field].T) / n_h, 0.0)
+        v = np.where(
+            (n_f > 0) & (n_h > 0),
+            FIELD_WEIGHT * f + HOW_WEIGHT * lv + BOTH_AXES_BONUS * f * lv,
+            np.where(n_f > 0, f, lv),
+        )
+        # Best offer of each right owner for each item set: max over the sets it has.
+        best = np.zeros((len(items), n_right), dtype=np.float64)
+        owner_sets = offer_counts.tolil().rows
+        for owner, sets in enumerate(owner_sets):
+            if sets:
+                best[:, owner] = v[:, sets].max(axis=1)
+        sums = np.asarray(item_counts @ best)
+        counts = np.asarray(item_counts.sum(axis=1))
+        return sums / np.maximum(counts, 1.0)
+
+    # -- one pair ---------------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.applicants), len(self.hosts)
+
+    def score(self, i: int, j: int) -> float:
+        return int(self.score_q[i, j]) / SCORE_SCALE
+
+    def components(self, i: int, j: int) -> dict[str, float]:
+        return {name: float(getattr(self, name)[i, j]) for name in COMPONENTS}
+
+    def rank(self, i: int, j: int) -> int | None:
+        """The applicant's rank of the host (``None`` when unranked)."""
+        r = int(self.pref_rank[i, j])
+        return r or None
+
+    def topic_label(self, slug: str) -> str:
+        return self.topic_names.get(slug, slug)
+
+    def _sorted_topics(self, topics: frozenset[str] | set[str]) -> list[str]:
+        return sorted(topics, key=lambda s: (AXES.index(self.topic_axis[s]), self.topic_label(s)))
+
+    def _item_label(self, item) -> str:
+        if item.text.strip():
+            return item.text.strip()
+        return ", ".join(self.topic_label(t) for t in self._sorted_topics(item.topics))
+
+    def _overlap_reasons(self, items, offers, template: str, host_name: str) -> list[str]:
+        reasons = []
+        for item in items:
+            if not item.topics or not offers:
+                continue
+            values = [item_overlap(item.topics, o.topics, self.topic_axis) for o in offers]
+            best = max(range(len(offers)), key=lambda k: (values[k], -k))
+            if values[best] <= 0:
+                continue
+            offer = offers[best]
+            shared = self._sorted_topics(item.topics & offer.topics)
+            reasons.append(
+                template.format(
+                    item=self._item_label(item),
+                    host=host_name,
+                    offer=offer.title,
+                    topics=", ".join(self.topic_label(t) for t in shared),
+                )
+            )
+        return reasons
+
+    def reasons(self, i: int, j: int) -> tuple[str, ...]:
+        """The reasons of one pair in words, strongest evidence first."""
+        a, h = self.applicants[i], self.hosts[j]
+        reasons = self._overlap_reasons(
+            a.needs, h.actions, "Your need '{item}' ↔ {host}'s action '{offer}' ({topics})", h.name
+        )
+        reasons += self._overlap_reasons(
+            a.shares,
+            h.challenges,
+            "What you can share, '{item}' ↔ {host}'s challenge '{offer}' ({topics})",
+            h.name,
+        )
+        rank = int(self.pref_rank[i, j])
+        if rank and rank <= self.max_preferences:
+            reasons.append(f"ranked {h.name} {ordinal(rank)}")
+        elif rank:
+            reasons.append(
+                f"ranked {h.name} {ordinal(rank)} (only the first {self.max_preferences} count)"
+            )
+        listed = int(self.shortlist_rank[i, j])
+        if listed:
+            reasons.append(f"{h.name} shortlisted you ({ordinal(listed)})")
+        similarity = float(self.text[i, j])
+        if similarity > 0:
+            terms = self.tfidf.shared_terms(i, j)
+            quoted = ", ".join(f"'{t}'" for t in terms)
+            reasons.append(f"similar wording in the free texts ({similarity:.2f}: {quoted})")
+        return tuple(reasons)
+
+    def scored_pair(self, i: int, j: int) -> ScoredPair:
+        return ScoredPair(
+            applicant_id=self.applicants[i].id,
+            host_id=self.hosts[j].id,
+            score=self.score(i, j),
+            components=self.components(i, j),
+            reasons=self.reasons(i, j),
+        )
+
+
+def _applicant_document(a: Applicant) -> str:
+    return "\n".join([a.texts, *(n.text for n in a.needs), *(s.text for s in a.shares)])
+
+
+def _host_document(h: Host) -> str:
+    parts = [h.texts]
+    for offer in (*h.actions, *h.challenges):
+        parts += [offer.title, offer.text]
+    return "\n".join(parts)
+
+
+class Candidate:
+    """One allowed pair of :class:`CandidatePairs`: the same attributes as
+    :class:`~matching.engine.types.ScoredPair`, with ``components`` and ``reasons`` computed on
+    first access (so listing many candidates with their scores stays cheap)."""
+
+    __slots__ = ("_i", "_j", "_reasons", "_scorer", "applicant_id", "host_id", "score")
+
+    def __init__(self, scorer: Scorer, i: int, j: int):
+        self._scorer, self._i, self._j = scorer, i, j
+        self.applicant_id = scorer.applicants[i].id
+        self.host_id = scorer.hosts[j].id
+        self.score = scorer.score(i, j)
+        self._reasons: tuple[str, ...] | None = None
+
+    @property
+    def components(self) -> dict[str, float]:
+        return self._scorer.components(self._i, self._j)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        if self._reasons is None:
+            self._reasons = self._scorer.reasons(self._i, self._j)
+        return self._reasons
+
+    def as_scored_pair(self) -> ScoredPair:
+        return ScoredPair(
+            self.applicant_id, self.host_id, self.score, self.components, self.reasons
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Candidate):
+            return NotImplemented
+        return (self.applicant_id, self.host_id, self.score) == (
+            other.applicant_id,
+            other.host_id,
+            other.score,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        ids = f"applicant_id={self.applicant_id}, host_id={self.host_id}"
+        return f"Candidate({ids}, score={self.score})"
+
+
+class CandidatePairs(Sequence):
+    """Every allowed scored pair, sorted by (applicant id, host id), built lazily.
+
+    Indexing or iterating yields :class:`Candidate` objects (ids and score; components and
+    reasons on demand); :meth:`arrays` gives the ids and scores as numpy arrays at once.
+    """
+
+    def __init__(self, scorer: Scorer, rows: np.ndarray, cols: np.ndarray):
+        order = np.lexsort((cols, rows))
+        self._scorer = scorer
+        self._rows = np.asarray(rows, dtype=np.int64)[order]
+        self._cols = np.asarray(cols, dtype=np.int64)[order]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        return Candidate(self._scorer, int(self._rows[index]), int(self._cols[index]))
+
+    def __iter__(self) -> Iterator[Candidate]:
+        for k in range(len(self)):
+            yield self[k]
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(applicant ids, host ids, scores) of every candidate, in order."""
+        app_ids = np.array([a.id for a in self._scorer.applicants], dtype=np.int64)
+        host_ids = np.array([h.id for h in self._scorer.hosts], dtype=np.int64)
+        scores = self._scorer.score_q[self._rows, self._cols] / SCORE_SCALE
+        return app_ids[self._rows], host_ids[self._cols], scores
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CandidatePairs):
+            return NotImplemented
+        mine, theirs = self.arrays(), other.arrays()
+        return all(np.array_equal(x, y) for x, y in zip(mine, theirs, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<CandidatePairs: {len(self)} allowed pairs>"

@@ -1,0 +1,242 @@
+"""Matching settings of a call, staff pins and forbids, runs, their proposals and the
+published pairings."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from cities.models import Call, CallMissionCity
+
+_weight = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class MatchingSettings(models.Model):
+    """Weights and minimum score of a call's matching; defaults as documented in the README."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="matching_settings")
+    weight_need_offer = models.FloatField(
+        _("weight: needs ↔ offered actions"), default=0.45, validators=_weight
+    )
+    weight_share_challenge = models.FloatField(
+        _("weight: shares ↔ challenges"), default=0.15, validators=_weight
+    )
+    weight_preference = models.FloatField(
+        _("weight: applicant's preference"), default=0.25, validators=_weight
+    )
+    weight_host_interest = models.FloatField(
+        _("weight: Mission City's shortlist"), default=0.10, validators=_weight
+    )
+    weight_text = models.FloatField(_("weight: text similarity"), default=0.05, validators=_weight)
+    min_score = models.FloatField(
+        _("minimum score of a proposed pair"),
+        default=0.2,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+
+    class Meta:
+        verbose_name = _("matching settings")
+        verbose_name_plural = _("matching settings")
+
+    def __str__(self):
+        return f"Matching settings of {self.call}"
+
+    def weights(self) -> dict[str, float]:
+        return {
+            "need_offer": self.weight_need_offer,
+            "share_challenge": self.weight_share_challenge,
+            "preference": self.weight_preference,
+            "host_interest": self.weight_host_interest,
+            "text": self.weight_text,
+        }
+
+
+class PairConstraint(models.Model):
+    """A staff decision for the next runs: this pair must be in (pin) or never (forbid)."""
+
+    class Kind(models.TextChoices):
+        PIN = "pin", _("Pin: must be paired")
+        FORBID = "forbid", _("Forbid: never pair")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="pair_constraints"
+    )
+    mission_city = models.ForeignKey(
+        CallMissionCity, on_delete=models.CASCADE, related_name="pair_constraints"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pin or forbid")
+        verbose_name_plural = _("pins and forbids")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "mission_city"], name="pair_constraint_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.application} ↔ {self.mission_city}"
+
+
+class MatchingRun(models.Model):
+    class Mode(models.TextChoices):
+        OPTIMAL = "optimal", _("Optimal (maximum total score)")
+        STABLE = "stable", _("Stable (deferred acceptance)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="matching_runs")
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.OPTIMAL)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_message = models.CharField(_("progress message"), max_length=200, blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    inputs = models.JSONField(_("inputs (ids)"), default=dict)
+    stats = models.JSONField(_("statistics"), default=dict, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    objective = models.FloatField(_("total score"), null=True, blank=True)
+    blocking_pairs = models.PositiveIntegerField(_("blocking pairs"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Run {self.pk} ({self.get_mode_display()}, {self.call.slug})"
+
+
+class Proposal(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        OVERRIDDEN = "overridden", _("Changed to another Mission City")
+
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    mission_city = models.ForeignKey(CallMissionCity, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    components = models.JSONField(_("components"), default=dict)
+    reasons = models.JSONField(_("reasons"), default=list)
+    explanation = models.TextField(_("explanation"))
+    rank = models.PositiveSmallIntegerField(_("applicant's rank"), null=True, blank=True)
+    pinned = models.BooleanField(_("pinned by staff"), default=False)
+    decision = models.CharField(
+        _("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING
+    )
+    override_city = models.ForeignKey(
+        CallMissionCity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed to"),
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposed pairing")
+        verbose_name_plural = _("proposed pairings")
+        ordering = ["run", "mission_city__display_name", "-score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "application"], name="proposal_unique_application"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application.official_name} → {self.final_city.display_name}"
+
+    @property
+    def final_city(self):
+        return (
+            self.override_city if self.decision == self.Decision.OVERRIDDEN else self.mission_city
+        )
+
+
+class UnmatchedApplication(models.Model):
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="unmatched")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    reasons = models.JSONField(_("reasons"), default=list)
+
+    class Meta:
+        verbose_name = _("unmatched application")
+        verbose_name_plural = _("unmatched applications")
+        ordering = ["run", "application__official_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "application"], name="unmatched_unique_application"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.application)
+
+
+class Pairing(models.Model):
+    """A published pairing of a Twin City with a Mission City; both sides confirm it."""
+
+    class Confirmation(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="pairings")
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="pairing"
+    )
+    mission_city = models.ForeignKey(
+        CallMissionCity, on_delete=models.PROTECT, related_name="pairings"
+    )
+    run = models.ForeignKey(
+        MatchingRun, on_delete=models.SET_NULL, null=True, related_name="pairings"
+    )
+    score = models.FloatField(_("score"), null=True, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    host_confirmation = models.CharField(
+        max_length=10, choices=Confirmation.choices, default=Confirmation.PENDING
+    )
+    host_reason = models.TextField(blank=True)
+    twin_confirmation = models.CharField(
+        max_length=10, choices=Confirmation.choices, default=Confirmation.PENDING
+    )
+    twin_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("published pairing")
+        verbose_name_plural = _("published pairings")
+        ordering = ["mission_city__display_name", "application__official_name"]
+
+    def __str__(self):
+        return f"{self.application.official_name} ↔ {self.mission_city.display_name}"

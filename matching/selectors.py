@@ -1,0 +1,186 @@
+"""Reads for matching: the engine's plain inputs built from the database in a fixed number of
+queries, whatever the number of applications; runs and their proposals for the admin."""
+
+from collections import defaultdict
+
+from applications.models import (
+    Application,
+    LearningNeed,
+    Preference,
+    ShareOffer,
+    ShortlistEntry,
+)
+from cities.models import CallMissionCity, CityItem, Topic
+from matching.engine.types import Applicant, Host, Need, Offer, Share
+
+from .models import MatchingRun, PairConstraint, Proposal
+
+Status = Application.Status
+
+# Applications that take part in matching; drafts never do.
+CANDIDATE_STATUSES = (
+    Status.SUBMITTED,
+    Status.UNDER_REVIEW,
+    Status.ELIGIBLE,
+    Status.SHORTLISTED,
+    Status.PAIRING_PROPOSED,
+    Status.PAIRED,
+    Status.INELIGIBLE,
+    Status.NOT_SELECTED,
+    Status.WITHDRAWN,
+    Status.NEEDS_INFO,
+)
+NEVER_PAIRED = (Status.INELIGIBLE, Status.NOT_SELECTED, Status.NEEDS_INFO)
+
+
+def topic_axes() -> dict[str, str]:
+    return dict(Topic.objects.values_list("slug", "axis"))
+
+
+def topic_names() -> dict[str, str]:
+    return dict(Topic.objects.values_list("slug", "name"))
+
+
+def engine_applicants(*, call) -> list[Applicant]:
+    rows = list(
+        Application.objects.filter(call=call, status__in=CANDIDATE_STATUSES)
+        .exclude(submitted_at__isnull=True)
+        .order_by("pk")
+        .values("pk", "official_name", "status", "verdict", "verdict_override", "staff_message")
+    )
+    needs = defaultdict(list)
+    for app_id, slug, text in (
+        LearningNeed.objects.filter(application__call=call)
+        .order_by("application_id", "position")
+        .values_list("application_id", "topic__slug", "text")
+    ):
+        needs[app_id].append(Need(topics=frozenset([slug]), text=text))
+    shares = defaultdict(list)
+    for app_id, slug, text in (
+        ShareOffer.objects.filter(application__call=call)
+        .order_by("application_id", "position")
+        .values_list("application_id", "topic__slug", "text")
+    ):
+        shares[app_id].append(Share(topics=frozenset([slug]), text=text))
+    preferences = defaultdict(list)
+    reasons = defaultdict(list)
+    for app_id, city_id, reason in (
+        Preference.objects.filter(application__call=call)
+        .order_by("application_id", "rank")
+        .values_list("application_id", "mission_city_id", "reason")
+    ):
+        preferences[app_id].append(city_id)
+        reasons[app_id].append(reason)
+    applicants = []
+    for row in rows:
+        verdict = row["verdict_override"] or row["verdict"]
+        applicants.append(
+            Applicant(
+                id=row["pk"],
+                name=row["official_name"],
+                eligible=verdict == Application.Verdict.ELIGIBLE
+                and row["status"] not in NEVER_PAIRED,
+                withdrawn=row["status"] == Status.WITHDRAWN,
+                needs=tuple(needs[row["pk"]]),
+                shares=tuple(shares[row["pk"]]),
+                preferences=tuple(preferences[row["pk"]]),
+                texts=" ".join(reasons[row["pk"]]),
+            )
+        )
+    return applicants
+
+
+def engine_hosts(*, call) -> list[Host]:
+    cities = list(
+        CallMissionCity.objects.filter(call=call)
+        .order_by("pk")
+        .values("pk", "display_name", "capacity", "min_capacity", "motivation")
+    )
+    item_topics = defaultdict(set)
+    for item_id, slug in CityItem.topics.through.objects.filter(
+        cityitem__participation__call=call
+    ).values_list("cityitem_id", "topic__slug"):
+        item_topics[item_id].add(slug)
+    actions, challenges = defaultdict(list), defaultdict(list)
+    for item_id, city_id, kind, title, description in (
+        CityItem.objects.filter(participation__call=call)
+        .order_by("participation_id", "position")
+        .values_list("pk", "participation_id", "kind", "title", "description")
+    ):
+        offer = Offer(title=title, topics=frozenset(item_topics[item_id]), text=description)
+        if kind == CityItem.Kind.ACTION:
+            actions[city_id].append(offer)
+        elif kind == CityItem.Kind.CHALLENGE:
+            challenges[city_id].append(offer)
+    shortlists = defaultdict(list)
+    for city_id, app_id in (
+        ShortlistEntry.objects.filter(mission_city__call=call)
+        .order_by("mission_city_id", "rank")
+        .values_list("mission_city_id", "application_id")
+    ):
+        shortlists[city_id].append(app_id)
+    return [
+        Host(
+            id=c["pk"],
+            name=c["display_name"],
+            capacity=c["capacity"],
+            min_capacity=c["min_capacity"],
+            actions=tuple(actions[c["pk"]]),
+            challenges=tuple(challenges[c["pk"]]),
+            shortlist=tuple(shortlists[c["pk"]]),
+            texts=c["motivation"],
+        )
+        for c in cities
+    ]
+
+
+def pair_constraints(*, call) -> tuple[list[list[int]], list[list[int]]]:
+    pins, forbids = [], []
+    for app_id, city_id, kind in (
+        PairConstraint.objects.filter(mission_city__call=call)
+        .order_by("application_id", "mission_city_id")
+        .values_list("application_id", "mission_city_id", "kind")
+    ):
+        (pins if kind == PairConstraint.Kind.PIN else forbids).append([app_id, city_id])
+    return pins, forbids
+
+
+def run_proposals(*, run: MatchingRun):
+    return (
+        Proposal.objects.filter(run=run)
+        .select_related("application", "mission_city", "override_city", "decided_by")
+        .order_by("mission_city__display_name", "-score", "application_id")
+    )
+
+
+def run_compare(*, old: MatchingRun, new: MatchingRun) -> dict:
+    """Pairs added, removed and changed (same applicant, other Mission City), and totals."""
+
+    def pairs(run):
+        return {
+            app_id: (city_id, name, city, score)
+            for app_id, city_id, name, city, score in Proposal.objects.filter(run=run).values_list(
+                "application_id",
+                "mission_city_id",
+                "application__official_name",
+                "mission_city__display_name",
+                "score",
+            )
+        }
+
+    a, b = pairs(old), pairs(new)
+    added = sorted((b[k][1], b[k][2], b[k][3]) for k in b.keys() - a.keys())
+    removed = sorted((a[k][1], a[k][2], a[k][3]) for k in a.keys() - b.keys())
+    changed = sorted(
+        (b[k][1], a[k][2], b[k][2], a[k][3], b[k][3])
+        for k in a.keys() & b.keys()
+        if a[k][0] != b[k][0]
+    )
+    return {
+        "added": added,
+        "removed": removed,
+        "changed": changed,
+        "unchanged": sum(1 for k in a.keys() & b.keys() if a[k][0] == b[k][0]),
+        "total_old": round(sum(v[3] for v in a.values()), 6),
+        "total_new": round(sum(v[3] for v in b.values()), 6),
+    }

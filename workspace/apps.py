@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkspaceConfig(AppConfig):
+    name = "workspace"
+    verbose_name = _("Mission City workspace")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .navigation import remember_on_login
+
+        user_logged_in.connect(remember_on_login, dispatch_uid="workspace_remember_on_login")

@@ -1,0 +1,331 @@
+"""Reads of the Mission City workspace: who is a member of which city, which applications a
+city may see, the recommended order and why each application fits, shortlists and pairings.
+
+Every list is read in a fixed number of queries, whatever the number of rows.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from applications.models import (
+    Application,
+    LearningNeed,
+    OrganisationMember,
+    Preference,
+    ShortlistEntry,
+)
+from cities.models import CallMissionCity, CityItem, MissionCityMembership
+from matching.models import MatchingRun, Pairing, Proposal
+
+from .models import MissionCityInvitation
+
+Status = Application.Status
+
+# Submitted applications a Mission City may see (with the applicant's consent). Drafts, withdrawn,
+# ineligible and not selected applications are never shown; an ineligible verdict (judged or set
+# by staff) hides the application too.
+VISIBLE_STATUSES = (
+    Status.SUBMITTED,
+    Status.UNDER_REVIEW,
+    Status.NEEDS_INFO,
+    Status.ELIGIBLE,
+    Status.SHORTLISTED,
+    Status.PAIRING_PROPOSED,
+    Status.PAIRED,
+)
+
+_CITY_IDS = "_workspace_city_ids"
+_ORGANISATION_ID = "_workspace_organisation_id"
+
+
+# Who is who ---------------------------------------------------------------------------------
+
+
+def member_city_ids(user) -> frozenset[int]:
+    """The ids of the Mission Cities (registry) the user is an active member of.
+
+    Read once per request and kept on the user object: a revoked membership counts from the next
+    request on. Anonymous users are members of nothing.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, _CITY_IDS, None)
+    if cached is None:
+        cached = frozenset(
+            MissionCityMembership.objects.filter(user=user, revoked_at__isnull=True).values_list(
+                "mission_city_id", flat=True
+            )
+        )
+        setattr(user, _CITY_IDS, cached)
+    return cached
+
+
+def forget_member_cities(user) -> None:
+    """Drop the cached memberships of this user object (after a change in this request)."""
+    if hasattr(user, _CITY_IDS):
+        delattr(user, _CITY_IDS)
+
+
+def organisation_id_of(user) -> int | None:
+    """The applicant organisation the user belongs to, kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, _ORGANISATION_ID):
+        setattr(
+            user,
+            _ORGANISATION_ID,
+            OrganisationMember.objects.filter(user=user)
+            .values_list("organisation_id", flat=True)
+            .first(),
+        )
+    return getattr(user, _ORGANISATION_ID)
+
+
+def workspace_cities(*, user, call) -> list[CallMissionCity]:
+    """The user's Mission Cities that take part in the call, by name."""
+    ids = member_city_ids(user)
+    if not ids or call is None:
+        return []
+    return list(
+        CallMissionCity.objects.filter(call=call, mission_city_id__in=ids)
+        .select_related("mission_city", "call")
+        .order_by("display_name", "pk")
+    )
+
+
+def staff_recipients() -> list[str]:
+    """Where messages for the programme team go: the address of DEFAULT_FROM_EMAIL."""
+    return [parseaddr(settings.DEFAULT_FROM_EMAIL)[1]]
+
+
+def invitation_by_token(token) -> MissionCityInvitation | None:
+    return MissionCityInvitation.objects.filter(token=token).select_related("mission_city").first()
+
+
+# What a Mission City sees -----------------------------------------------------------------
+
+
+def effective_verdict():
+    """The staff verdict when there is one, else the judged verdict, as an expression."""
+    return Coalesce(NullIf("verdict_override", Value("")), "verdict")
+
+
+def visible_applications(*, call) -> QuerySet[Application]:
+    """The call's applications that Mission Cities may see: submitted, shared with consent, not
+    withdrawn and not ineligible."""
+    return (
+        Application.objects.filter(
+            call=call,
+            consent_share=True,
+            submitted_at__isnull=False,
+            status__in=VISIBLE_STATUSES,
+        )
+        .alias(effective_verdict=effective_verdict())
+        .exclude(effective_verdict=Application.Verdict.INELIGIBLE)
+    )
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    topic_ids: frozenset[int]
+
+
+@dataclass
+class CityOffer:
+    """The climate actions a Mission City offers, with their topics."""
+
+    actions: list[Action] = field(default_factory=list)
+    topic_names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def topic_ids(self) -> frozenset[int]:
+        return frozenset(self.topic_names)
+
+
+def city_offer(*, city: CallMissionCity) -> CityOffer:
+    """The city's offered actions and their topics, in one query."""
+    offer = CityOffer()
+    titles: dict[int, str] = {}
+    topics: dict[int, set[int]] = defaultdict(set)
+    for item_id, title, topic_id, topic_name in (
+        CityItem.topics.through.objects.filter(
+            cityitem__participation=city, cityitem__kind=CityItem.Kind.ACTION
+        )
+        .order_by("cityitem__position", "topic__position", "topic__name")
+        .values_list("cityitem_id", "cityitem__title", "topic_id", "topic__name")
+    ):
+        titles[item_id] = title
+        topics[item_id].add(topic_id)
+        offer.topic_names[topic_id] = topic_name
+    offer.actions = [Action(title=titles[i], topic_ids=frozenset(topics[i])) for i in titles]
+    return offer
+
+
+def city_applications(*, city: CallMissionCity, offer: CityOffer) -> QuerySet[Application]:
+    """Visible applications with the rank they gave this city (None if they did not rank it)
+    and the number of their learning-need topics the city's actions offer."""
+    rank_given = Preference.objects.filter(application=OuterRef("pk"), mission_city=city).values(
+        "rank"
+    )[:1]
+    if offer.topic_ids:
+        matching_needs = (
+            LearningNeed.objects.filter(application=OuterRef("pk"), topic_id__in=offer.topic_ids)
+            .order_by()
+            .values("application")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        overlap = Coalesce(Subquery(matching_needs, output_field=IntegerField()), Value(0))
+    else:
+        overlap = Value(0, output_field=IntegerField())
+    return visible_applications(call=city.call).annotate(
+        rank_given=Subquery(rank_given, output_field=IntegerField()),
+        overlap=overlap,
+        verdict_shown=effective_verdict(),
+    )
+
+
+def ranked(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """The applications that ranked the city, by the rank they gave it."""
+    return queryset.filter(rank_given__isnull=False).order_by("rank_given", "official_name", "pk")
+
+
+def recommended(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """The others, the most topics in common first."""
+    return queryset.filter(rank_given__isnull=True).order_by("-overlap", "official_name", "pk")
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Why an application fits a city: the topics in common and the actions that offer them."""
+
+    topics: list[str]
+    actions: list[str]
+    need_topics: list[str]
+
+
+def explain_fit(*, applications: list[Application], offer: CityOffer) -> None:
+    """Set `.fit` on each application, reading all their learning needs in one query."""
+    needs: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    ids = [a.pk for a in applications]
+    if ids:
+        for app_id, topic_id, topic_name in (
+            LearningNeed.objects.filter(application_id__in=ids)
+            .order_by("application_id", "position")
+            .values_list("application_id", "topic_id", "topic__name")
+        ):
+            needs[app_id].append((topic_id, topic_name))
+    for application in applications:
+        own = needs[application.pk]
+        common = {topic_id for topic_id, _name in own} & offer.topic_ids
+        application.fit = Fit(
+            topics=[name for topic_id, name in own if topic_id in common],
+            actions=[a.title for a in offer.actions if a.topic_ids & common],
+            need_topics=[name for _topic_id, name in own],
+        )
+
+
+def visible_application(*, city: CallMissionCity, pk: int) -> Application | None:
+    """One application as the city may see it, with what its page shows, or None."""
+    return (
+        visible_applications(call=city.call)
+        .filter(pk=pk)
+        .annotate(verdict_shown=effective_verdict())
+        .select_related("call")
+        .prefetch_related("representatives", "learning_needs__topic", "shares__topic")
+        .first()
+    )
+
+
+def preference_for(*, city: CallMissionCity, application: Application) -> Preference | None:
+    return Preference.objects.filter(application=application, mission_city=city).first()
+
+
+# Shortlists -------------------------------------------------------------------------------
+
+
+def shortlist_ranks(*, city: CallMissionCity) -> dict[int, int]:
+    """{application id: rank} of the city's shortlist."""
+    return dict(
+        ShortlistEntry.objects.filter(mission_city=city).values_list("application_id", "rank")
+    )
+
+
+def shortlist(*, city: CallMissionCity) -> list[ShortlistEntry]:
+    """The city's shortlist in rank order; `.visible` says whether the application may still be
+    shown (it may since have been withdrawn or judged ineligible)."""
+    entries = list(
+        ShortlistEntry.objects.filter(mission_city=city)
+        .select_related("application", "added_by")
+        .annotate(
+            visible=Exists(
+                visible_applications(call=city.call).filter(pk=OuterRef("application_id"))
+            )
+        )
+        .order_by("rank")
+    )
+    return entries
+
+
+# Pairings ---------------------------------------------------------------------------------
+
+
+def latest_run(*, call) -> MatchingRun | None:
+    """The call's latest succeeded matching run."""
+    return (
+        MatchingRun.objects.filter(call=call, status=MatchingRun.Status.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def proposed_pairings(*, city: CallMissionCity, run: MatchingRun | None) -> list[Proposal]:
+    """The run's proposals that end at this city (after staff changes), unless rejected or
+    already published, for visible applications only."""
+    if run is None or run.published_at is not None:
+        return []
+    Decision = Proposal.Decision
+    return list(
+        Proposal.objects.filter(run=run)
+        .filter(
+            (Q(mission_city=city) & ~Q(decision=Decision.OVERRIDDEN))
+            | Q(decision=Decision.OVERRIDDEN, override_city=city)
+        )
+        .exclude(decision=Decision.REJECTED)
+        .filter(application__in=visible_applications(call=city.call).values("pk"))
+        .select_related("application")
+        .order_by("-score", "application__official_name", "pk")
+    )
+
+
+def published_pairings(*, city: CallMissionCity) -> list[Pairing]:
+    """The city's published pairings with the Twin Cities' representatives (now shared)."""
+    return list(
+        Pairing.objects.filter(mission_city=city)
+        .select_related("application", "mission_city")
+        .prefetch_related("application__representatives")
+        .order_by("application__official_name", "pk")
+    )
+
+
+def pairing_of(*, city: CallMissionCity, application: Application) -> Pairing | None:
+    return (
+        Pairing.objects.filter(mission_city=city, application=application)
+        .select_related("mission_city")
+        .first()
+    )
+
+
+def twin_pairing(*, application: Application) -> Pairing | None:
+    """The published pairing of an application, seen from the Twin City."""
+    return (
+        Pairing.objects.filter(application=application)
+        .select_related("application", "mission_city")
+        .first()
+    )
