@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cities.eligibility import Candidate, judge
-from cities.models import CallMissionCity
+from cities.models import CallMissionCity, MissionCityMembership
 from cities.selectors import call_current, call_facts, eligibility_registry
 
 from . import selectors, services
@@ -35,6 +35,12 @@ from .models import Application, Document, OrganisationInvitation
 from .steps import STEPS, STEPS_BY_SLUG
 
 MAX_REPRESENTATIVES = 2
+HIDDEN_FROM_CITIES = (
+    Application.Status.DRAFT,
+    Application.Status.WITHDRAWN,
+    Application.Status.INELIGIBLE,
+    Application.Status.NOT_SELECTED,
+)
 MAX_TOPICS = 5
 
 
@@ -377,9 +383,25 @@ def invitation_accept(request, token):
 
 @login_required
 def document_download(request, pk):
-    """Serve a document to its organisation's members and to staff; 404 for anyone else."""
-    visible = Q(organisation__members__user=request.user)
-    queryset = Document.objects.all() if request.user.is_staff else Document.objects.filter(visible)
+    """Serve a document to its organisation's members, to staff, and to members of the Mission
+    Cities the applicant ranked (or that shortlisted or were paired with it) when the applicant
+    consented to share its application; 404 for anyone else."""
+    user = request.user
+    if user.is_staff:
+        queryset = Document.objects.all()
+    else:
+        cities = MissionCityMembership.objects.filter(user=user, revoked_at__isnull=True).values(
+            "mission_city"
+        )
+        shared = (
+            Q(application__consent_share=True, application__submitted_at__isnull=False)
+            & ~Q(application__status__in=HIDDEN_FROM_CITIES)
+            & (
+                Q(application__preferences__mission_city__mission_city__in=cities)
+                | Q(application__shortlisted_by__mission_city__mission_city__in=cities)
+            )
+        )
+        queryset = Document.objects.filter(Q(organisation__members__user=user) | shared)
     document = get_object_or_404(queryset.distinct(), pk=pk)
     response = FileResponse(
         document.file.open("rb"),

@@ -248,6 +248,9 @@ def stats(
 ) -> dict[str, object]:
     """Counts, scores, the share matched to each choice, and the load of each host.
 
+    ``considered``: eligible and not withdrawn; ``not_eligible`` counts the ineligible (withdrawn
+    or not), ``withdrawn`` the eligible who withdrew; ``unmatched`` is of the considered.
+
     ``choice_counts``/``choice_shares`` count the proposals by the applicant's rank of the
     host (``"1"``, ``"2"``, …, ``"unranked"``); shares are of the matched applicants.
     ``load`` and ``capacity`` are keyed by host id.

@@ -383,9 +383,7 @@ class Candidate:
         return self._reasons
 
     def as_scored_pair(self) -> ScoredPair:
-        return ScoredPair(
-            self.applicant_id, self.host_id, self.score, self.components, self.reasons
-        )
+        return self._scorer.scored_pair(self._i, self._j)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Candidate):
@@ -411,10 +409,10 @@ class CandidatePairs(Sequence):
     """
 
     def __init__(self, scorer: Scorer, rows: np.ndarray, cols: np.ndarray):
-        order = np.lexsort((cols, rows))
+        """``rows``/``cols`` in row-major order, as ``np.nonzero`` of a matrix gives them."""
         self._scorer = scorer
-        self._rows = np.asarray(rows, dtype=np.int64)[order]
-        self._cols = np.asarray(cols, dtype=np.int64)[order]
+        self._rows = np.asarray(rows, dtype=np.int64)
+        self._cols = np.asarray(cols, dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self._rows)

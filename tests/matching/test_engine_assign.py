@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching.engine import Applicant, Host, InfeasiblePins, Params, Weights, run
+from matching.engine import Applicant, Host, InfeasiblePins, Params, ScoredPair, Weights, run
 from matching.engine.assign import max_weight_b_matching
 
 PREFERENCE_ONLY = Weights(need_offer=0, share_challenge=0, preference=1, host_interest=0, text=0)
@@ -325,6 +325,19 @@ def test_candidates_are_every_allowed_pair_with_reasons_on_demand():
     ]
     ids, hosts_, scores = result.candidates.arrays()
     assert (ids.tolist(), hosts_.tolist(), scores.tolist()) == ([1, 2], [2, 1], [1.0, 1.0])
+    assert result.candidates[1].as_scored_pair() == ScoredPair(
+        applicant_id=2,
+        host_id=1,
+        score=1.0,
+        components={
+            "need_offer": 0.0,
+            "share_challenge": 0.0,
+            "preference": 1.0,
+            "host_interest": 0.0,
+            "text": 0.0,
+        },
+        reasons=("ranked Torino 1st",),
+    )
 
 
 def test_an_empty_instance_gives_an_empty_result():

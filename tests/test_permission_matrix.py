@@ -1,0 +1,337 @@
+"""One matrix for the whole portal: every URL of the URL configuration × every role, with the
+expected status. Foreign objects give 404 (never 403), anonymous visitors on private pages are
+sent to sign in, and staff pages send everyone else to the admin login.
+
+A URL name missing from ROWS (or from the documented exclusions) fails
+`test_every_url_has_a_row`, so a new view cannot ship without its permissions being decided.
+"""
+
+from urllib.parse import quote
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.urls import get_resolver, reverse
+
+from applications import services as app_services
+from applications.models import Document, Review
+from matching import services as matching_services
+from tests.applications.conftest import open_call  # noqa: F401
+from tests.factories import UserFactory
+from tests.workspace.helpers import city, member, publish, submitted
+from workspace import services as workspace_services
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "applicant_a",
+    "applicant_b",
+    "coeditor_a",
+    "member_x",
+    "member_y",
+    "reviewer",
+    "superuser",
+]
+LOGIN = "login"  # 302 to the site's sign-in page
+ADMIN_LOGIN = "admin-login"  # 302 to the admin's login page
+OK, REDIRECT, NOT_FOUND, NOT_ALLOWED = 200, 302, 404, 405
+
+PUBLIC = dict.fromkeys(ROLES, OK)
+
+
+def private(**by_role):
+    """Anonymous → sign in; every other role as given (default 404)."""
+    return {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], NOT_FOUND) | by_role
+
+
+def staff_only(reviewer=OK, superuser=OK):
+    return dict.fromkeys(ROLES, ADMIN_LOGIN) | {"reviewer": reviewer, "superuser": superuser}
+
+
+APPLICANT_A_PAGE = private(applicant_a=OK, coeditor_a=OK)
+WORKSPACE_X_PAGE = private(member_x=OK)
+WORKSPACE_X_POST = private(member_x=REDIRECT)
+
+# url name → (method, args builder key, expected status per role)
+ROWS = {
+    "home": ("get", None, PUBLIC),
+    "catalogue": ("get", None, PUBLIC),
+    "city_detail": ("get", "city_x", PUBLIC),
+    "privacy": ("get", None, PUBLIC),
+    "eligibility_check": ("get", None, PUBLIC),
+    "account_login": ("get", None, {"anonymous": OK} | dict.fromkeys(ROLES[1:], REDIRECT)),
+    "account_signup": ("get", None, {"anonymous": OK} | dict.fromkeys(ROLES[1:], REDIRECT)),
+    "account_reset_password": ("get", None, PUBLIC),
+    "apply": (
+        "get",
+        None,
+        private(
+            applicant_a=REDIRECT,  # to its (paired) application
+            applicant_b=REDIRECT,
+            coeditor_a=REDIRECT,
+            member_x=OK,  # no organisation yet: the start form
+            member_y=OK,
+            reviewer=OK,
+            superuser=OK,
+        ),
+    ),
+    "my_applications": ("get", None, private(**dict.fromkeys(ROLES[1:], OK))),
+    "organisation_invite": (
+        "post",
+        None,
+        private(applicant_a=REDIRECT, applicant_b=REDIRECT, coeditor_a=REDIRECT),
+    ),
+    "invitation_accept": ("get", "invitation_a", private(**dict.fromkeys(ROLES[1:], OK))),
+    "application_detail": ("get", "application_a", APPLICANT_A_PAGE),
+    "application_print": ("get", "application_a", APPLICANT_A_PAGE),
+    "application_withdraw": (
+        "get",
+        "application_a",
+        private(applicant_a=REDIRECT, coeditor_a=REDIRECT),  # paired: cannot withdraw
+    ),
+    "application_submit": (
+        "post",
+        "application_a",
+        private(applicant_a=REDIRECT, coeditor_a=REDIRECT),
+    ),
+    "application_step": (
+        "get",
+        "application_a_step",
+        private(applicant_a=REDIRECT, coeditor_a=REDIRECT),  # submitted: read-only page
+    ),
+    "document_download": (
+        "get",
+        "document_a",
+        # Torino (X) was ranked by A, which consented to share: its members may read.
+        private(applicant_a=OK, coeditor_a=OK, member_x=OK, reviewer=OK, superuser=OK),
+    ),
+    "application_pairing": ("get", "application_a", APPLICANT_A_PAGE),
+    "workspace": ("get", None, private(member_x=OK, member_y=OK)),
+    "workspace_city": ("get", "city_x", WORKSPACE_X_PAGE),
+    "workspace_application": ("get", "city_x_application_a", WORKSPACE_X_PAGE),
+    "workspace_shortlist": ("get", "city_x", WORKSPACE_X_PAGE),
+    "workspace_pairings": ("get", "city_x", WORKSPACE_X_PAGE),
+    "workspace_shortlist_add": ("post", "city_x", WORKSPACE_X_POST),
+    "workspace_shortlist_move": ("post", "city_x_application_a", WORKSPACE_X_POST),
+    "workspace_shortlist_note": ("post", "city_x_application_a", WORKSPACE_X_POST),
+    "workspace_shortlist_remove": ("post", "city_x_application_a", WORKSPACE_X_POST),
+    "workspace_pairing_answer": ("post", "city_x_pairing_a", WORKSPACE_X_POST),
+    "workspace_invitation": (
+        "get",
+        "workspace_invitation_x",
+        {"anonymous": OK} | dict.fromkeys(ROLES[1:], OK),  # shows sign-in / accept choices
+    ),
+    "staff_dashboard": ("get", None, staff_only()),
+    "admin:index": ("get", None, staff_only()),
+    "admin:applications_application_changelist": ("get", None, staff_only()),
+    "admin:applications_application_change": ("get", "application_a", staff_only()),
+    "admin:applications_application_request_info": ("get", "application_a", staff_only()),
+    "admin:applications_application_review": ("get", "application_a", staff_only()),
+    "admin:matching_matchingrun_changelist": ("get", None, staff_only()),
+    "admin:matching_matchingrun_start": ("get", None, staff_only(reviewer=OK)),
+    "admin:matching_matchingrun_change": ("get", "run", staff_only()),
+    "admin:matching_matchingrun_compare": ("get", "run_compare", staff_only()),
+    "admin:matching_matchingrun_publish": (
+        "post",
+        "run",
+        staff_only(reviewer=REDIRECT, superuser=REDIRECT),
+    ),
+    "admin:matching_matchingrun_decide": (
+        "post",
+        "run_proposal",
+        staff_only(reviewer=REDIRECT, superuser=REDIRECT),
+    ),
+}
+
+# URL names without a row, and why. The standard admin views (add, change, delete, history of
+# every registered model) are covered by `test_every_admin_changelist_is_staff_only` below.
+EXCLUDED = {
+    "account_logout": "allauth: signs out; no private data",
+    "account_inactive": "allauth: static notice",
+    "account_reauthenticate": "allauth: asks a signed-in user for the password again",
+    "account_request_reauthentication_code": "allauth: login by code is not enabled",
+    "account_confirm_reauthentication_code": "allauth: login by code is not enabled",
+    "account_email": "allauth: the signed-in user's own addresses",
+    "account_email_verification_sent": "allauth: static notice",
+    "account_change_password": "allauth: the signed-in user's own password",
+    "account_set_password": "allauth: the signed-in user's own password",
+    "account_confirm_login_code": "allauth: login by code is not enabled",
+    "account_confirm_email": "allauth: needs a signed key, tested in the journey test",
+    "account_reset_password_from_key_done": "allauth: static notice",
+    "account_reset_password_from_key": "allauth: needs a signed key",
+    "account_reset_password_done": "allauth: static notice",
+}
+
+
+def all_url_names():
+    def walk(resolver, prefix=""):
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from walk(
+                    pattern, prefix + (f"{pattern.namespace}:" if pattern.namespace else "")
+                )
+            elif pattern.name:
+                yield prefix + pattern.name
+
+    return set(walk(get_resolver()))
+
+
+def standard_admin_names():
+    names = {
+        "admin:login",
+        "admin:logout",
+        "admin:password_change",
+        "admin:password_change_done",
+        "admin:jsi18n",
+        "admin:auth_user_password_change",
+        "admin:autocomplete",
+        "admin:view_on_site",
+        "admin:app_list",
+    }
+    for model in admin.site._registry:
+        base = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        names |= {f"{base}_{view}" for view in ("changelist", "add", "change", "delete", "history")}
+    return names
+
+
+def test_every_url_has_a_row():
+    missing = all_url_names() - set(ROWS) - set(EXCLUDED) - standard_admin_names()
+    assert sorted(missing) == []
+
+
+@pytest.fixture
+def world(open_call):  # noqa: F811
+    torino, sofia = city(open_call, "Torino"), city(open_call, "Sofia")
+    a = submitted(open_call, "Plymouth", email="a@plymouth.example", prefs=("Torino",))
+    b = submitted(open_call, "Girona", country="ES", email="b@girona.example", prefs=("Sofia",))
+    owner_a = a.organisation.members.get().user
+    coeditor = UserFactory(email="c@plymouth.example")
+    invitation = app_services.invitation_create(
+        organisation=a.organisation, email=coeditor.email, by=owner_a
+    )
+    app_services.invitation_accept(invitation=invitation, user=coeditor)
+    pending = app_services.invitation_create(
+        organisation=a.organisation, email="later@plymouth.example", by=owner_a
+    )
+    member_x = member("x@torino.example", torino)
+    member_y = member("y@sofia.example", sofia)
+    reviewer = UserFactory(email="reviewer@nzc.example", is_staff=True)
+    reviewer.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["applications", "matching", "cities"]
+        )
+    )
+    superuser = UserFactory(email="root@nzc.example", is_staff=True, is_superuser=True)
+    run = matching_services.run_execute(
+        run_id=matching_services.run_start(call=open_call, enqueue=False).pk
+    )
+    other_run = matching_services.run_execute(
+        run_id=matching_services.run_start(call=open_call, enqueue=False).pk
+    )
+    workspace_services.shortlist_add(city=torino, application=a, by=member_x)
+    pairing = publish(a, torino)
+    ws_invitation = workspace_services.invitation_create(
+        mission_city=torino.mission_city, email="new@torino.example", by=superuser
+    )
+    args = {
+        None: [],
+        "city_x": [torino.mission_city.slug],
+        "invitation_a": [pending.token],
+        "application_a": [a.pk],
+        "application_a_step": [a.pk, "organisation"],
+        "document_a": [Document.objects.get(application=a).pk],
+        "city_x_application_a": [torino.mission_city.slug, a.pk],
+        "city_x_pairing_a": [torino.mission_city.slug, pairing.pk],
+        "workspace_invitation_x": [ws_invitation.token],
+        "run": [run.pk],
+        "run_compare": [run.pk],
+        "run_proposal": [run.pk, run.proposals.first().pk],
+    }
+    users = {
+        "anonymous": None,
+        "applicant_a": owner_a,
+        "applicant_b": b.organisation.members.get().user,
+        "coeditor_a": coeditor,
+        "member_x": member_x,
+        "member_y": member_y,
+        "reviewer": reviewer,
+        "superuser": superuser,
+    }
+    return {"args": args, "users": users, "other_run": other_run, "a": a}
+
+
+def outcome(response, url):
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(f"/accounts/login/?next={quote(url)}"):
+            return LOGIN
+        if location.startswith("/admin/login/"):
+            return ADMIN_LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, world, role):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    actual, expected = {}, {}
+    for name, (method, arg_key, by_role) in ROWS.items():
+        url = reverse(name, args=world["args"][arg_key])
+        if name == "admin:matching_matchingrun_compare":
+            url += f"?other={world['other_run'].pk}"
+        data = (
+            {
+                "application": world["a"].pk,
+                "decision": "confirmed",
+                "direction": "down",
+                "note": "n",
+                "email": "someone@example.org",
+            }
+            if method == "post"
+            else {}
+        )
+        response = getattr(client, method)(url, data)
+        if response.streaming:
+            b"".join(response.streaming_content)  # read it all, so the file is closed
+        actual[name] = outcome(response, url.split("?")[0] if "compare" not in name else url)
+        expected[name] = by_role[role]
+    assert actual == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_admin_changelist_is_staff_only(client, world, role):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    results = {}
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        results[url] = outcome(client.get(url), url)
+    if role == "superuser":
+        assert set(results.values()) == {OK}
+    elif role == "reviewer":
+        assert set(results.values()) <= {OK, 403}
+    else:
+        assert set(results.values()) == {ADMIN_LOGIN}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "applicant_b", "member_y", "coeditor_a"])
+def test_nothing_private_leaks_through_exports(client, world, role):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    url = reverse("admin:applications_application_changelist")
+    response = client.post(
+        url,
+        {
+            "action": "export_csv",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": [world["a"].pk],
+        },
+    )
+    assert outcome(response, url) == ADMIN_LOGIN
+    assert b"Plymouth" not in response.content
+    assert Review.objects.count() == 0
