@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cities.eligibility import Candidate, judge
@@ -35,6 +36,12 @@ from .models import Application, Document, OrganisationInvitation
 from .steps import STEPS, STEPS_BY_SLUG
 
 MAX_REPRESENTATIVES = 2
+ROW_LABELS = {
+    "organisation": gettext_lazy("Representative"),
+    "learning": gettext_lazy("Learning need"),
+    "sharing": gettext_lazy("Topic to share"),
+    "preferences": gettext_lazy("Choice"),
+}
 HIDDEN_FROM_CITIES = (
     Application.Status.DRAFT,
     Application.Status.WITHDRAWN,
@@ -89,28 +96,28 @@ def apply(request):
     return redirect("application_step", pk=application.pk, step="organisation")
 
 
-def _error_summary(*forms_and_formsets):
-    """(anchor id, message) for every error, for the summary at the top of the page."""
+def _error_summary(*forms_and_formsets, row_label=""):
+    """(anchor id, message) for every error in page order, for the summary at the top."""
     items = []
     for obj in forms_and_formsets:
         if obj is None:
             continue
-        if hasattr(obj, "forms"):  # a formset
+        if hasattr(obj, "forms"):  # a formset: name the row of each error
             items += [("", e) for e in obj.non_form_errors()]
-            for form in obj.forms:
-                items += _form_errors(form)
+            for number, form in enumerate(obj.forms, start=1):
+                items += _form_errors(form, prefix=f"{row_label} {number} — " if row_label else "")
         else:
             items += _form_errors(obj)
     return items
 
 
-def _form_errors(form):
-    items = []
-    for name, errors in form.errors.items():
-        anchor = form[name].id_for_label if name in form.fields else ""
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            items.append((anchor, f"{label}: {error}" if label else error))
+def _form_errors(form, prefix=""):
+    items = [("", f"{prefix}{e}") for e in form.non_field_errors()]
+    for name, field in form.fields.items():
+        for error in form.errors.get(name, []):
+            bound = form[name]
+            anchor = bound.id_for_label or (bound.auto_id + "_0" if bound.auto_id else "")
+            items.append((anchor, f"{prefix}{field.label}: {error}"))
     return items
 
 
@@ -188,7 +195,9 @@ def application_step(request, pk, step):
         "steps": STEPS,
         "form": form,
         "formset": formset,
-        "errors": _error_summary(form, formset) if request.method == "POST" else [],
+        "errors": _error_summary(form, formset, row_label=ROW_LABELS.get(step, ""))
+        if request.method == "POST"
+        else [],
         "missing_steps": {m.step for m in selectors.application_missing(application)},
     }
     if step == "preferences":

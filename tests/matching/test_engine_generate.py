@@ -1,5 +1,10 @@
 """The synthetic instance generator, and the engine against reference solvers on its instances."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -91,3 +96,36 @@ def test_stable_mode_equals_the_matching_library_on_a_generated_instance():
 
     assert {p.applicant_id: p.host_id for p in result.proposals} == expected
     assert result.blocking_pairs == 0
+
+
+_DIGEST_SCRIPT = """
+import hashlib
+from matching.engine import Params, run
+from matching.engine.generate import generate_instance
+topics = [("energy", "field"), ("mobility", "field"), ("finance", "lever"), ("data", "theme")]
+instance = generate_instance(200, 12, seed=5, topics=topics)
+digest = hashlib.sha256()
+for mode in ("optimal", "stable"):
+    params = Params(mode=mode, pins=frozenset({(3, 5)}), forbids=frozenset({(4, 6)}))
+    result = run(instance.applicants, instance.hosts, params, instance.topic_axis)
+    digest.update(repr((result.proposals, result.unmatched, result.stats)).encode())
+    digest.update(repr([tuple(a.tolist()) for a in result.candidates.arrays()]).encode())
+print(digest.hexdigest())
+"""
+
+
+def test_results_do_not_depend_on_the_hash_seed():
+    root = Path(__file__).resolve().parents[2]
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", _DIGEST_SCRIPT],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+
+    assert len(digests) == 1
