@@ -52,8 +52,12 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The engine against OR-tools and SciPy, then the end-to-end run and the admin at 10,000 rows on
+# the database of DATABASE_URL (PostgreSQL for figures that mean something). See benchmarks/RESULTS.md.
 bench: setup
-	$(PY) benchmarks/run.py
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	$(PY) benchmarks/run.py --sizes 1000,10000 --repeats 5
+	$(PY) benchmarks/django_bench.py --count 10000 --repeats 5
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache

@@ -169,7 +169,8 @@ def bench_size(n: int, args, topics, names) -> dict:
             continue
         except RuntimeError as error:  # e.g. milp's time limit
             elapsed = time.perf_counter() - started
-            row(name, "optimal", elapsed, 1, None, f"stopped without a solution: {error}")
+            limit = f" (time limit {args.milp_time_limit:g} s)" if call is not solver else ""
+            row(name, "optimal", elapsed, 1, None, f"stopped without a solution{limit}: {error}")
             continue
         if name.startswith("scipy linear_sum"):
             note = (
