@@ -336,12 +336,19 @@ def markdown(results: list[dict], command: str, started: dt.datetime, loads: tup
         "- *ours: deferred acceptance* and the `matching` library get the same preference lists; "
         "the library's time includes building its players (it deep-copies them).",
         "",
-        "## End-to-end (Celery task on PostgreSQL)",
-        "",
-        "Not measured yet.",
-        "",
     ]
     return "\n".join(lines)
+
+
+END_TO_END = "## End-to-end (Celery task on PostgreSQL)"
+
+
+def keep_end_to_end(text: str, output: Path) -> str:
+    """Keep the end-to-end sections (measured by benchmarks/django_bench.py) of the file."""
+    previous = output.read_text(encoding="utf-8") if output.exists() else ""
+    if END_TO_END in previous:
+        return text + previous[previous.index(END_TO_END) :]
+    return text + END_TO_END + "\n\nNot measured yet: run `benchmarks/django_bench.py`.\n"
 
 
 def main(argv=None) -> None:
@@ -371,7 +378,8 @@ def main(argv=None) -> None:
     text = markdown(
         results, command.strip(), started, (f"{load_start:.2f}", f"{os.getloadavg()[0]:.2f}")
     )
-    Path(args.output).write_text(text, encoding="utf-8")
+    output = Path(args.output)
+    output.write_text(keep_end_to_end(text, output), encoding="utf-8")
     print(f"wrote {args.output}")
 
 
