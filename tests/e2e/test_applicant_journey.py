@@ -8,74 +8,24 @@ Fields are found by their label and buttons and links by their role and name, as
 user finds them. Screenshots of each page go to /tmp/journey-*.png (1280×900).
 """
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from applications.models import Application
 from cities.selectors import call_facts
-from cities.services import call_copy
 from tests.applications.pdfs import pdf_bytes
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path("/tmp")
-VIEWPORT = {"width": 1280, "height": 900}
 EMAIL = "climate.officer@plymouth.example"
 PASSWORD = "Tamar-Bridge-1961!"
-
-
-@pytest.fixture
-def open_call(call_data):
-    return call_copy(
-        source=call_data,
-        slug="open",
-        title="Open call",
-        opens_at=timezone.now() - dt.timedelta(days=1),
-        closes_at=timezone.now() + dt.timedelta(days=30),
-    )
-
-
-@pytest.fixture
-def watched_page(page: Page, live_server):
-    """The page at 1280×900, recording console errors, uncaught exceptions and requests to any
-    host other than the live server."""
-    page.set_viewport_size(VIEWPORT)
-    page.set_default_timeout(10_000)
-    page.errors = []
-    page.foreign_requests = []
-    page.on(
-        "console",
-        lambda msg: (
-            page.errors.append(f"{page.url}: {msg.text} at {msg.location}")
-            if msg.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: page.errors.append(f"{page.url}: {exc}"))
-    page.on(
-        "request",
-        lambda request: (
-            None
-            if request.url.startswith(live_server.url + "/")
-            else page.foreign_requests.append(request.url)
-        ),
-    )
-    return page
-
-
-KNOWN_CONSOLE_ERRORS: tuple[re.Pattern, ...] = ()
-
-
-def unexpected(errors: list[str]) -> list[str]:
-    return [e for e in errors if not any(known.search(e) for known in KNOWN_CONSOLE_ERRORS)]
 
 
 def shot(page: Page, name: str) -> None:
@@ -297,7 +247,7 @@ def test_new_user_checks_signs_up_applies_and_submits(
     assert "the application of Plymouth City Council to the Open call was received" in body
     assert f"/applications/{application.pk}/" in body
 
-    assert unexpected(page.errors) == []
+    assert page.errors == []
     assert page.foreign_requests == []
 
 
@@ -359,7 +309,7 @@ def test_target_year_error_is_summarised_linked_to_the_field_and_keeps_answers(
     application.refresh_from_db()
     assert (application.target_year, application.plan_title) == (None, "")
 
-    assert unexpected(page.errors) == []
+    assert page.errors == []
     assert page.foreign_requests == []
 
 

@@ -17,31 +17,6 @@ pytestmark = pytest.mark.browser
 SCREENSHOT = Path("/tmp/catalogue.png")
 
 
-@pytest.fixture
-def watched_page(page: Page, live_server):
-    """The page, recording console errors, uncaught exceptions and requests to other hosts."""
-    page.errors = []
-    page.foreign_requests = []
-    page.on(
-        "console",
-        lambda msg: (
-            page.errors.append(f"console: {msg.text} at {msg.location.get('url')}")
-            if msg.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: page.errors.append(f"pageerror: {exc}"))
-    page.on(
-        "request",
-        lambda request: (
-            None
-            if request.url.startswith(live_server.url + "/")
-            else page.foreign_requests.append(request.url)
-        ),
-    )
-    return page
-
-
 def _card_names(page: Page) -> list[str]:
     return page.locator("#catalogue-results article.card h2").all_inner_texts()
 

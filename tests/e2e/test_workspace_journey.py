@@ -9,18 +9,15 @@ after commit) land in `mail.outbox`.
 Screenshots of each page go to /tmp/workspace-*.png (1280×900).
 """
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from applications.models import ShortlistEntry
 from cities.models import MissionCityMembership
-from cities.services import call_copy
 from matching.models import Pairing
 from tests.factories import UserFactory
 from tests.workspace.helpers import city, publish, submitted
@@ -29,60 +26,8 @@ from workspace import services
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path("/tmp")
-VIEWPORT = {"width": 1280, "height": 900}
 EMAIL = "anna.rossi@comune.torino.example"
 PASSWORD = "Mole-Antonelliana-1889!"
-
-# Console errors that are not the workspace's (reported elsewhere): htmx's inline indicator
-# style blocked by the CSP, and a missing favicon.
-KNOWN_CONSOLE_ERRORS = (
-    re.compile(r"Applying inline style violates .*htmx"),
-    re.compile(r"status of 404 .*/favicon\.ico"),
-)
-
-
-@pytest.fixture(scope="session")
-def base_url():
-    """Replaces pytest-playwright's fallback `base_url`, which pytest 9 reports as deprecated
-    (an error here). Pages use live_server.url."""
-    return None
-
-
-@pytest.fixture
-def open_call(call_data):
-    return call_copy(
-        source=call_data,
-        slug="open",
-        title="Open call",
-        opens_at=timezone.now() - dt.timedelta(days=1),
-        closes_at=timezone.now() + dt.timedelta(days=30),
-    )
-
-
-@pytest.fixture
-def watched_page(page: Page, live_server):
-    page.set_viewport_size(VIEWPORT)
-    page.set_default_timeout(10_000)
-    page.errors = []
-    page.foreign_requests = []
-    page.on(
-        "console",
-        lambda msg: (
-            page.errors.append(f"{page.url}: {msg.text} at {msg.location}")
-            if msg.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: page.errors.append(f"{page.url}: {exc}"))
-    page.on(
-        "request",
-        lambda request: (
-            None
-            if request.url.startswith(live_server.url + "/")
-            else page.foreign_requests.append(request.url)
-        ),
-    )
-    return page
 
 
 def shot(page: Page, name: str) -> None:
@@ -222,6 +167,5 @@ def test_invited_member_accepts_browses_shortlists_and_confirms_a_pairing(
     assert [(m.to, m.subject) for m in mail.outbox[2:]] == [
         (["twinning@localhost"], "[Twinning] Torino confirmed the pairing with Plymouth")
     ]
-    unexpected = [e for e in page.errors if not any(k.search(e) for k in KNOWN_CONSOLE_ERRORS)]
-    assert unexpected == []
+    assert page.errors == []
     assert page.foreign_requests == []
