@@ -1,6 +1,8 @@
-"""Demo data for `make run`: an open demo call and three demo accounts. Safe to run again."""
+"""Demo data for `make run`: an open demo call with synthetic applications, and three demo
+accounts. Safe to run again."""
 
 import datetime as dt
+import io
 import zoneinfo
 
 from allauth.account.models import EmailAddress
@@ -11,8 +13,10 @@ from django.utils import timezone
 
 from cities.models import Call, MissionCity, MissionCityMembership
 from cities.services import call_copy
+from matching.demo import generate_applications
 from users.models import User
 
+DEMO_APPLICATIONS = 60
 DEMO_PASSWORD = "twinning-demo"
 DEMO_ACCOUNTS = [
     ("staff@twinning.example", "NetZeroCities staff (superuser)", {"is_staff": True}),
@@ -29,7 +33,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, quiet=False, **options):
-        call_command("load_call_data", stdout=self.stdout if not quiet else None)
+        call_command("load_call_data", stdout=io.StringIO() if quiet else self.stdout)
         source = Call.objects.get(slug="2025")
         tz = zoneinfo.ZoneInfo(source.timezone)
         today = timezone.localdate(timezone=tz)
@@ -45,6 +49,8 @@ class Command(BaseCommand):
         if not call.is_open():
             call.opens_at, call.closes_at = opens_at, closes_at
             call.save(update_fields=["opens_at", "closes_at"])
+        if not call.applications.exists():
+            generate_applications(call=call, count=DEMO_APPLICATIONS, seed=1)
 
         for email, name, flags in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(email=email, defaults={"name": name})
@@ -67,4 +73,7 @@ class Command(BaseCommand):
             for email, name, _flags in DEMO_ACCOUNTS:
                 self.stdout.write(f"  {email:<30} {name}")
             closes = timezone.localtime(call.closes_at, tz)
-            self.stdout.write(f"Open demo call: {call.title}, closes {closes:%Y-%m-%d %H:%M %Z}")
+            self.stdout.write(
+                f"Open demo call: {call.title}, closes {closes:%Y-%m-%d %H:%M %Z}, "
+                f"with {call.applications.count()} synthetic submitted applications"
+            )
