@@ -29,6 +29,7 @@ from .models import (
     ReviewScore,
     ReviewSettings,
     ShareOffer,
+    ShortlistEntry,
     StatusChange,
 )
 
@@ -714,3 +715,73 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
     list_filter = ["conflict", "application__call"]
     search_fields = ["application__official_name", "reviewer__email"]
     autocomplete_fields = ["application", "reviewer"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A list of rows that are written only through the services (and shown on their record)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "application", "action", "from_status", "to_status", "by", "internal"]
+    list_select_related = ["application__call", "by"]
+    list_filter = ["action", "to_status", "internal", "application__call"]
+    search_fields = ["application__official_name", "note", "by__email"]
+    date_hierarchy = "at"
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["application", "reviewer", "total", "updated_at"]
+    list_select_related = ["application__call", "reviewer"]
+    list_filter = ["application__call"]
+    search_fields = ["application__official_name", "reviewer__email"]
+
+
+@admin.register(ShortlistEntry)
+class ShortlistEntryAdmin(ReadOnlyAdmin):
+    list_display = ["mission_city", "rank", "application", "note", "updated_at"]
+    list_select_related = ["mission_city__call", "application__call"]
+    list_filter = ["mission_city__call", "mission_city"]
+    search_fields = ["application__official_name", "mission_city__display_name", "note"]
+
+
+@admin.register(Preference)
+class PreferenceAdmin(ReadOnlyAdmin):
+    list_display = ["application", "rank", "mission_city", "reason"]
+    list_select_related = ["application__call", "mission_city__call"]
+    list_filter = ["rank", "mission_city__call", "mission_city"]
+    search_fields = ["application__official_name", "mission_city__display_name", "reason"]
+
+
+@admin.register(LearningNeed)
+class LearningNeedAdmin(ReadOnlyAdmin):
+    list_display = ["application", "position", "topic", "text"]
+    list_select_related = ["application__call", "topic"]
+    list_filter = ["topic", "application__call"]
+    search_fields = ["application__official_name", "text"]
+
+
+@admin.register(ShareOffer)
+class ShareOfferAdmin(ReadOnlyAdmin):
+    list_display = ["application", "position", "topic", "text"]
+    list_select_related = ["application__call", "topic"]
+    list_filter = ["topic", "application__call"]
+    search_fields = ["application__official_name", "text"]
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(ReadOnlyAdmin):
+    list_display = ["name", "role", "email", "english_level", "application"]
+    list_select_related = ["application__call"]
+    list_filter = ["english_level"]
+    search_fields = ["name", "email", "application__official_name"]

@@ -268,3 +268,22 @@ class PairingAdmin(admin.ModelAdmin):
             reverse("admin:matching_matchingrun_change", args=[obj.run_id]),
             obj.run_id,
         )
+
+
+@admin.register(UnmatchedApplication)
+class UnmatchedApplicationAdmin(admin.ModelAdmin):
+    list_display = ["application", "run", "reasons_text"]
+    list_select_related = ["application__call", "run__call"]
+    list_filter = ["run__call"]
+    search_fields = ["application__official_name"]
+    readonly_fields = ["run", "application", "reasons"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("why not"))
+    def reasons_text(self, obj):
+        return "; ".join(obj.reasons)
