@@ -270,8 +270,27 @@ class ConflictForm(forms.Form):
     )
 
 
+class ApplicationAdminForm(forms.ModelForm):
+    """The one editable part of an application in the admin: the staff verdict and its reason."""
+
+    class Meta:
+        model = Application
+        fields = ["verdict_override", "verdict_override_reason"]
+
+    def clean(self):
+        data = super().clean()
+        if {"verdict_override", "verdict_override_reason"} & set(self.changed_data) and not (
+            data.get("verdict_override_reason") or ""
+        ).strip():
+            self.add_error(
+                "verdict_override_reason", _("Give a reason for setting the eligibility.")
+            )
+        return data
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
+    form = ApplicationAdminForm
     list_display = [
         "official_name",
         "organisation",
@@ -452,7 +471,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description=_("Mark as under review"))
+    @admin.action(description=_("Mark as under review"), permissions=["change"])
     def mark_under_review(self, request, queryset):
         self._each(
             request,
@@ -463,7 +482,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             _("%(n)d applications marked under review."),
         )
 
-    @admin.action(description=_("Set or override eligibility…"))
+    @admin.action(description=_("Set or override eligibility…"), permissions=["change"])
     def set_eligibility(self, request, queryset):
         form = EligibilityForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -483,7 +502,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             request, queryset, form, _("Set or override eligibility"), "set_eligibility"
         )
 
-    @admin.action(description=_("Ask for more information…"))
+    @admin.action(description=_("Ask for more information…"), permissions=["change"])
     def ask_for_information(self, request, queryset):
         form = RequestInfoForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -500,7 +519,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             request, queryset, form, _("Ask for more information"), "ask_for_information"
         )
 
-    @admin.action(description=_("Mark as not selected…"))
+    @admin.action(description=_("Mark as not selected…"), permissions=["change"])
     def mark_not_selected(self, request, queryset):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -520,7 +539,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             request, queryset, form, _("Mark as not selected"), "mark_not_selected"
         )
 
-    @admin.action(description=_("Assign to me for review"))
+    @admin.action(description=_("Assign to me for review"), permissions=["change"])
     def assign_to_me(self, request, queryset):
         self._each(
             request,
@@ -710,6 +729,15 @@ class ReviewSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(admin.ModelAdmin):
+    """Assignments are made with the "Assign to me" action and conflicts declared on the review
+    page (services check them); this list only shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     list_display = ["application", "reviewer", "conflict", "assigned_at"]
     list_select_related = ["application__call", "reviewer"]
     list_filter = ["conflict", "application__call"]

@@ -142,6 +142,16 @@ def row(application: Application, max_preferences: int) -> list:
     return values
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    """Text that a spreadsheet would run as a formula is kept as text (leading apostrophe)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _rows(queryset):
     applications = list(export_queryset(queryset))
     max_preferences = max([a.call.max_preferences for a in applications] or [3])
@@ -154,7 +164,7 @@ def to_csv(queryset) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for values in _rows(queryset):
-        writer.writerow(["" if v is None else v for v in values])
+        writer.writerow([_safe("" if v is None else v) for v in values])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: spreadsheets read UTF-8
 
 
@@ -162,7 +172,7 @@ def to_xlsx(queryset) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("applications")
     for values in _rows(queryset):
-        sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in values])
+        sheet.append([float(v) if hasattr(v, "as_tuple") else _safe(v) for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

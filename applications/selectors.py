@@ -55,6 +55,26 @@ def application_full(queryset: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
+# What Mission Cities may see of an application: submitted, shared by consent, and neither
+# withdrawn, rejected nor judged ineligible (judged or overridden by staff).
+HIDDEN_FROM_CITIES = (
+    Application.Status.DRAFT,
+    Application.Status.WITHDRAWN,
+    Application.Status.INELIGIBLE,
+    Application.Status.NOT_SELECTED,
+)
+
+
+def shared_with_cities() -> QuerySet[Application]:
+    ineligible = Application.Verdict.INELIGIBLE
+    return (
+        Application.objects.filter(consent_share=True, submitted_at__isnull=False)
+        .exclude(status__in=HIDDEN_FROM_CITIES)
+        .exclude(verdict_override=ineligible)
+        .exclude(verdict_override="", verdict=ineligible)
+    )
+
+
 def application_recipients(application: Application) -> list[str]:
     return list(
         OrganisationMember.objects.filter(organisation_id=application.organisation_id)

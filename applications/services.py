@@ -33,6 +33,22 @@ from .models import (
 from .selectors import application_missing, application_recipients
 
 Status = Application.Status
+# Staff may reopen ("more information needed") an application under review, not one already
+# decided on (paired, not selected, withdrawn) nor a draft.
+REOPENABLE = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.ELIGIBLE, Status.INELIGIBLE)
+# Statuses staff set by hand during the review, and the ones they may be set from; drafts,
+# submission, withdrawal, reopening and pairing have services of their own.
+REVIEW_TARGETS = (
+    Status.UNDER_REVIEW,
+    Status.ELIGIBLE,
+    Status.INELIGIBLE,
+    Status.SHORTLISTED,
+    Status.NOT_SELECTED,
+)
+REVIEW_SOURCES = (Status.SUBMITTED, *REVIEW_TARGETS, Status.PAIRING_PROPOSED)
+
+
+MAX_PENDING_INVITATIONS = 10
 
 
 class ApplicationLocked(ValidationError):
@@ -79,6 +95,19 @@ def organisation_start(*, user, name: str, country: str) -> Organisation:
 
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, email: str, by) -> OrganisationInvitation:
+    if not OrganisationMember.objects.filter(
+        organisation=organisation, user=by, role=OrganisationMember.Role.OWNER
+    ).exists():
+        raise ValidationError(_("Only the owner of the application can invite co-editors."))
+    if OrganisationMember.objects.filter(
+        organisation=organisation, user__email__iexact=email
+    ).exists():
+        raise ValidationError(_("%(email)s can already edit this application.") % {"email": email})
+    pending = OrganisationInvitation.objects.filter(organisation=organisation, accepted_at=None)
+    if pending.filter(email__iexact=email).exists():
+        raise ValidationError(_("%(email)s has already been invited.") % {"email": email})
+    if pending.count() >= MAX_PENDING_INVITATIONS:
+        raise ValidationError(_("Too many open invitations; wait until some are accepted."))
     invitation = OrganisationInvitation(organisation=organisation, email=email, invited_by=by)
     invitation.full_clean()
     invitation.save()
@@ -126,12 +155,14 @@ def application_start(*, organisation: Organisation, call, by) -> Application:
 
 @transaction.atomic
 def application_update(*, application: Application, data: dict, by) -> Application:
-    """Save the plain fields of one step as a draft."""
+    """Save the plain fields of one step as a draft (on the locked, fresh row: a stale copy
+    must never undo a submission made meanwhile)."""
+    application = _locked(application)
     _require_editable(application)
     for name, value in data.items():
         setattr(application, name, value)
     application.full_clean(exclude=["call", "organisation"])
-    application.save()
+    application.save(update_fields=[*data, "updated_at"])
     if "official_name" in data or "country" in data:
         organisation = application.organisation
         organisation.name = application.official_name
@@ -151,7 +182,7 @@ def _replace_rows(model, application, rows: list[dict]) -> None:
 
 @transaction.atomic
 def application_set_representatives(*, application: Application, rows: list[dict], by) -> None:
-    _require_editable(application)
+    _require_editable(_locked(application))
     _replace_rows(
         Representative,
         application,
@@ -161,7 +192,7 @@ def application_set_representatives(*, application: Application, rows: list[dict
 
 @transaction.atomic
 def application_set_learning_needs(*, application: Application, rows: list[dict], by) -> None:
-    _require_editable(application)
+    _require_editable(_locked(application))
     _replace_rows(
         LearningNeed, application, [{"position": i, **row} for i, row in enumerate(rows, start=1)]
     )
@@ -169,7 +200,7 @@ def application_set_learning_needs(*, application: Application, rows: list[dict]
 
 @transaction.atomic
 def application_set_shares(*, application: Application, rows: list[dict], by) -> None:
-    _require_editable(application)
+    _require_editable(_locked(application))
     _replace_rows(
         ShareOffer, application, [{"position": i, **row} for i, row in enumerate(rows, start=1)]
     )
@@ -178,7 +209,7 @@ def application_set_shares(*, application: Application, rows: list[dict], by) ->
 @transaction.atomic
 def application_set_preferences(*, application: Application, rows: list[dict], by) -> None:
     """Rows in rank order; each names a Mission City of the application's call."""
-    _require_editable(application)
+    _require_editable(_locked(application))
     cities = [row["mission_city"] for row in rows]
     if any(city.call_id != application.call_id for city in cities):
         raise ValidationError(_("Choose Mission Cities that take part in this call."))
@@ -197,7 +228,7 @@ def application_set_preferences(*, application: Application, rows: list[dict], b
 @transaction.atomic
 def document_store(*, application: Application, kind: str, upload, info: PdfInfo, by) -> Document:
     """Store a checked PDF under a generated name and attach it to the application."""
-    _require_editable(application)
+    _require_editable(_locked(application))
     document = Document(
         organisation=application.organisation,
         application=application,
@@ -211,8 +242,13 @@ def document_store(*, application: Application, kind: str, upload, info: PdfInfo
     document.file.save(f"{kind}.pdf", upload, save=False)
     document.save()
     field = "plan_document" if kind == Document.Kind.PLAN else "endorsement_letter"
+    application = _locked(application)
+    previous = getattr(application, field)
     setattr(application, field, document)
     application.save(update_fields=[field, "updated_at"])
+    if previous is not None:  # the new upload replaces it, file and all
+        previous.file.delete(save=False)
+        previous.delete()
     return document
 
 
@@ -312,7 +348,7 @@ def application_withdraw(*, application: Application, by, reason: str = "") -> N
 def application_request_info(*, application: Application, by, message: str) -> None:
     """Staff ask for more information: editing unlocks until the applicant resubmits."""
     application = _locked(application)
-    if application.status in (Status.DRAFT, Status.WITHDRAWN, Status.NEEDS_INFO):
+    if application.status not in REOPENABLE:
         raise ValidationError(
             _("Only a submitted application can be reopened (this one is %(status)s).")
             % {"status": application.get_status_display()}
@@ -333,17 +369,30 @@ def application_request_info(*, application: Application, by, message: str) -> N
 def application_set_status(*, application: Application, to: str, by, note: str = "") -> None:
     """Staff move an application along the review (under review, eligible, not selected, …)."""
     application = _locked(application)
-    if to not in Status.values:
-        raise ValidationError(_("Unknown status."))
-    if application.status == Status.DRAFT or application.status == Status.WITHDRAWN:
-        raise ValidationError(_("Drafts and withdrawn applications cannot change status."))
+    if to not in REVIEW_TARGETS:
+        raise ValidationError(_("This status is not set by hand."))
+    if application.status not in REVIEW_SOURCES:
+        raise ValidationError(
+            _("A %(status)s application cannot change status here.")
+            % {"status": application.get_status_display().lower()}
+        )
     if application.status != to:
-        _set_status(application=application, to=to, by=by, note=note)
+        _set_status(application=application, to=to, by=by)
+        if note.strip():
+            StatusChange.objects.create(
+                application=application,
+                internal=True,
+                from_status=to,
+                to_status=to,
+                by=by,
+                note=note.strip(),
+            )
 
 
 @transaction.atomic
 def application_override_verdict(*, application: Application, verdict: str, reason: str, by):
-    if verdict not in Application.Verdict.values:
+    """Set the staff verdict with a reason; an empty verdict removes the override."""
+    if verdict and verdict not in Application.Verdict.values:
         raise ValidationError(_("Unknown verdict."))
     if not reason.strip():
         raise ValidationError(_("Give a reason for the override."))
@@ -358,7 +407,10 @@ def application_override_verdict(*, application: Application, verdict: str, reas
         to_status=application.status,
         by=by,
         note=_("Eligibility set to %(verdict)s: %(reason)s")
-        % {"verdict": application.get_verdict_override_display(), "reason": reason.strip()},
+        % {
+            "verdict": application.get_verdict_override_display() or _("the judged verdict"),
+            "reason": reason.strip(),
+        },
     )
 
 

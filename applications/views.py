@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -42,12 +42,6 @@ ROW_LABELS = {
     "sharing": gettext_lazy("Topic to share"),
     "preferences": gettext_lazy("Choice"),
 }
-HIDDEN_FROM_CITIES = (
-    Application.Status.DRAFT,
-    Application.Status.WITHDRAWN,
-    Application.Status.INELIGIBLE,
-    Application.Status.NOT_SELECTED,
-)
 MAX_TOPICS = 5
 
 
@@ -360,13 +354,19 @@ def organisation_invite(request):
         raise Http404
     form = InviteForm(request.POST)
     if form.is_valid():
-        services.invitation_create(
-            organisation=membership.organisation, email=form.cleaned_data["email"], by=request.user
-        )
-        messages.success(
-            request,
-            _("We sent an invitation to %(email)s.") % {"email": form.cleaned_data["email"]},
-        )
+        try:
+            services.invitation_create(
+                organisation=membership.organisation,
+                email=form.cleaned_data["email"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("We sent an invitation to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
     else:
         messages.error(request, _("Enter a valid e-mail address to invite a colleague."))
     return redirect("my_applications")
@@ -402,9 +402,12 @@ def document_download(request, pk):
         cities = MissionCityMembership.objects.filter(user=user, revoked_at__isnull=True).values(
             "mission_city"
         )
+        current = Q(pk=F("application__plan_document_id")) | Q(
+            pk=F("application__endorsement_letter_id")
+        )
         shared = (
-            Q(application__consent_share=True, application__submitted_at__isnull=False)
-            & ~Q(application__status__in=HIDDEN_FROM_CITIES)
+            current
+            & Q(application__in=selectors.shared_with_cities())
             & (
                 Q(application__preferences__mission_city__mission_city__in=cities)
                 | Q(application__shortlisted_by__mission_city__mission_city__in=cities)

@@ -2,10 +2,12 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import CallMissionCity, Topic
+from .models import CallMissionCity, CityItem, Topic
+
+MAX_SEARCH_WORDS = 6
 
 
 class CatalogueFilter(django_filters.FilterSet):
@@ -41,14 +43,18 @@ class CatalogueFilter(django_filters.FilterSet):
         )
 
     def filter_search(self, queryset, name, value):
-        terms = value.split()
-        for term in terms:
+        """Every word must appear somewhere in the city's profile; each word is one EXISTS
+        subquery, so the cost grows linearly with the words (at most MAX_SEARCH_WORDS)."""
+        for term in value.split()[:MAX_SEARCH_WORDS]:
+            items = CityItem.objects.filter(participation=OuterRef("pk")).filter(
+                Q(title__icontains=term)
+                | Q(description__icontains=term)
+                | Q(topics__name__icontains=term)
+            )
             queryset = queryset.filter(
                 Q(display_name__icontains=term)
                 | Q(mission_city__name__icontains=term)
                 | Q(motivation__icontains=term)
-                | Q(items__title__icontains=term)
-                | Q(items__description__icontains=term)
-                | Q(items__topics__name__icontains=term)
+                | Exists(items)
             )
-        return queryset.distinct() if terms else queryset
+        return queryset

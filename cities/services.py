@@ -113,11 +113,14 @@ def call_data_load(*, path: Path) -> tuple[Call, LoadReport]:
     report = LoadReport()
     data = json.loads(path.read_text(encoding="utf-8"))
     c = data["call"]
+    # The call's dates and settings are staff's once the call exists (a deadline extended in
+    # the admin survives a reload); only a new call takes them from the file.
     call = _upsert(
         Call,
         report,
         {"slug": c["slug"]},
-        {
+        {},
+        create_only={
             "title": c["title"],
             "summary": c.get("summary", ""),
             "opens_at": _aware(c["opens_at"], c["timezone"]),

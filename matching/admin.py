@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -158,9 +159,9 @@ class MatchingRunAdmin(admin.ModelAdmin):
             "cities": cities,
             "unmatched": UnmatchedApplication.objects.filter(run=run).select_related("application"),
             "compare_form": CompareForm(),
-            "other_runs": MatchingRun.objects.filter(call=run.call, status="succeeded").exclude(
-                pk=run.pk
-            ),
+            "other_runs": MatchingRun.objects.select_related("call")
+            .filter(call=run.call, status="succeeded")
+            .exclude(pk=run.pk),
             "refresh": run.status in (MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING),
             "counts": Proposal.objects.filter(run=run).aggregate(
                 approved=Count("pk", filter=Q(decision__in=["approved", "overridden"])),
@@ -213,7 +214,10 @@ class MatchingRunAdmin(admin.ModelAdmin):
 
     def compare_view(self, request, pk):
         run = get_object_or_404(MatchingRun, pk=pk)
-        other = get_object_or_404(MatchingRun, pk=request.GET.get("other") or 0, call=run.call)
+        other_id = request.GET.get("other", "")
+        if not other_id.isdigit():
+            raise Http404
+        other = get_object_or_404(MatchingRun, pk=int(other_id), call=run.call)
         return render(
             request,
             "admin/matching/matchingrun/compare.html",

@@ -3,6 +3,7 @@
 import logging
 import time
 import traceback
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,7 +63,7 @@ def run_start(*, call, mode: str = MatchingRun.Mode.OPTIMAL, by=None, enqueue=Tr
     if enqueue:
         from .tasks import task_run_matching
 
-        transaction.on_commit(lambda: task_run_matching.delay(run_id=run.pk))
+        transaction.on_commit(lambda: task_run_matching.delay(run_id=run.pk), robust=True)
     return run
 
 
@@ -246,6 +247,51 @@ def constraint_set(*, application, mission_city, kind: str, by, reason: str = ""
     return constraint
 
 
+PUBLISHABLE = (
+    Application.Status.SUBMITTED,
+    Application.Status.UNDER_REVIEW,
+    Application.Status.ELIGIBLE,
+    Application.Status.SHORTLISTED,
+    Application.Status.PAIRING_PROPOSED,
+    Application.Status.PAIRED,
+)
+
+
+def _check_publishable(run, chosen):
+    """Refuse to publish a pairing of an application that changed since the run (withdrawn,
+    judged ineligible, not selected) or beyond a Mission City's capacity."""
+    fresh = {
+        a.pk: a
+        for a in Application.objects.select_for_update().filter(
+            pk__in=[p.application_id for p in chosen]
+        )
+    }
+    problems = [
+        _("%(name)s is now %(status)s")
+        % {"name": a.official_name, "status": a.get_status_display().lower()}
+        for a in fresh.values()
+        if a.status not in PUBLISHABLE or a.effective_verdict != Application.Verdict.ELIGIBLE
+    ]
+    load = Counter(p.final_city.pk for p in chosen)
+    load.update(
+        Pairing.objects.filter(call=run.call)
+        .exclude(application_id__in=fresh)
+        .values_list("mission_city_id", flat=True)
+    )
+    cities = {p.final_city.pk: p.final_city for p in chosen}
+    problems += [
+        _("%(city)s would have %(n)d Twin Cities for %(cap)d places")
+        % {"city": c.display_name, "n": load[pk], "cap": c.capacity}
+        for pk, c in sorted(cities.items())
+        if load[pk] > c.capacity
+    ]
+    if problems:
+        raise ValidationError(
+            _("Nothing was published: %(problems)s. Reject or change those proposals first.")
+            % {"problems": "; ".join(problems)}
+        )
+
+
 @transaction.atomic
 def run_publish(*, run: MatchingRun, by) -> list[Pairing]:
     """Publish the approved (or changed) proposals: pairings, statuses and e-mails to both sides."""
@@ -261,6 +307,7 @@ def run_publish(*, run: MatchingRun, by) -> list[Pairing]:
     )
     if not chosen:
         raise ValidationError(_("Approve at least one proposal before publishing."))
+    _check_publishable(run, chosen)
     pairings = []
     for proposal in chosen:
         city = proposal.final_city

@@ -23,5 +23,6 @@ def queue_email(*, template: str, to: list[str], context: dict) -> None:
     recipients = sorted({address for address in to if address})
     if recipients:
         transaction.on_commit(
-            lambda: task_send_email.delay(to=recipients, subject=subject, body=body)
+            lambda: task_send_email.delay(to=recipients, subject=subject, body=body),
+            robust=True,  # a broker outage is logged; what was saved stays saved
         )

@@ -21,4 +21,4 @@ class AccountAdapter(DefaultAccountAdapter):
         payload = {"to": list(message.to), "subject": message.subject, "body": message.body}
         if html:
             payload["html"] = html
-        transaction.on_commit(lambda: task_send_email.delay(**payload))
+        transaction.on_commit(lambda: task_send_email.delay(**payload), robust=True)

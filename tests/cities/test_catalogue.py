@@ -154,3 +154,23 @@ def test_city_detail_query_count_does_not_grow_with_items(
     # call lookup, city, its items, the items' topics
     with django_assert_num_queries(4):
         client.get(reverse("city_detail", args=[city.mission_city.slug]))
+
+
+def test_catalogue_search_with_many_words_stays_cheap(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("catalogue"), {"q": "e " * 12})
+    assert response.status_code == 200
+    assert len(response.context["cities"]) == 16
+
+
+def test_reloading_the_call_keeps_a_deadline_extended_by_staff():
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    call = Call.objects.get(slug="2025")
+    extended = call.closes_at + dt.timedelta(days=14)
+    Call.objects.filter(pk=call.pk).update(closes_at=extended)
+    call_command("load_call_data", stdout=None)
+    call.refresh_from_db()
+    assert call.closes_at == extended

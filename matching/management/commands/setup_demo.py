@@ -6,8 +6,9 @@ import io
 import zoneinfo
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +34,11 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, quiet=False, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "setup_demo creates accounts with a published password: it is for local use "
+                "only and refuses to run with these settings (DEMO_DATA_ALLOWED is False)."
+            )
         call_command("load_call_data", stdout=io.StringIO() if quiet else self.stdout)
         source = Call.objects.get(slug="2025")
         tz = zoneinfo.ZoneInfo(source.timezone)
