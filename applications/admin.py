@@ -131,18 +131,18 @@ class PreferredCityFilter(admin.SimpleListFilter):
     parameter_name = "preferred"
 
     def lookups(self, request, model_admin):
-        call = request.GET.get("call__id__exact")
+        call = request.GET.get("call__id__exact", "")
         cities = CallMissionCity.objects.select_related("call").order_by("call", "display_name")
-        if call:
-            cities = cities.filter(call_id=call)
+        if call.isdigit():
+            cities = cities.filter(call_id=int(call))
         return [(c.pk, f"{c.display_name} ({c.call.slug})") for c in cities]
 
     def queryset(self, request, queryset):
-        if self.value():
+        if self.value() and str(self.value()).isdigit():
             return queryset.filter(
                 Exists(
                     Preference.objects.filter(
-                        application=OuterRef("pk"), mission_city_id=self.value()
+                        application=OuterRef("pk"), mission_city_id=int(self.value())
                     )
                 )
             )
@@ -479,7 +479,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             lambda a: services.application_set_status(
                 application=a, to=Application.Status.UNDER_REVIEW, by=request.user
             ),
-            _("%(n)d applications marked under review."),
+            _("Marked under review: %(n)d."),
         )
 
     @admin.action(description=_("Set or override eligibility…"), permissions=["change"])
@@ -495,7 +495,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                     reason=form.cleaned_data["reason"],
                     by=request.user,
                 ),
-                _("Eligibility set on %(n)d applications."),
+                _("Eligibility set: %(n)d."),
             )
             return None
         return self._intermediate(
@@ -512,7 +512,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                 lambda a: services.application_request_info(
                     application=a, by=request.user, message=form.cleaned_data["message"]
                 ),
-                _("%(n)d applicants were asked for more information."),
+                _("Asked for more information: %(n)d."),
             )
             return None
         return self._intermediate(
@@ -532,7 +532,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                     by=request.user,
                     note=form.cleaned_data["reason"],
                 ),
-                _("%(n)d applications marked not selected."),
+                _("Marked not selected: %(n)d."),
             )
             return None
         return self._intermediate(
@@ -545,7 +545,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda a: services.review_assign(application=a, reviewer=request.user, by=request.user),
-            _("%(n)d applications assigned to you."),
+            _("Assigned to you: %(n)d."),
         )
 
     @admin.action(description=_("Export as CSV"))

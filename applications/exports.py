@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import Application, Preference, Review, ReviewScore
 
@@ -152,6 +153,12 @@ def _safe(value):
     return value
 
 
+def _xlsx_safe(value):
+    """Control characters (pasted from word processors) are not allowed in XLSX cells."""
+    value = _safe(value)
+    return ILLEGAL_CHARACTERS_RE.sub(" ", value) if isinstance(value, str) else value
+
+
 def _rows(queryset):
     applications = list(export_queryset(queryset))
     max_preferences = max([a.call.max_preferences for a in applications] or [3])
@@ -172,7 +179,7 @@ def to_xlsx(queryset) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("applications")
     for values in _rows(queryset):
-        sheet.append([float(v) if hasattr(v, "as_tuple") else _safe(v) for v in values])
+        sheet.append([float(v) if hasattr(v, "as_tuple") else _xlsx_safe(v) for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ but what is entered must be valid (a real year, a PDF, a city of the call, uniqu
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -37,7 +38,7 @@ class StartForm(forms.Form):
     name = forms.CharField(
         label=_("Official name of your local authority"),
         max_length=200,
-        help_text=_("For example “Comune di Bergamo” or “City of Plymouth”."),
+        help_text=_("For example “Comune di Lecce” or “City of Plymouth”."),
     )
     country = LazyTypedChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
 
@@ -80,7 +81,8 @@ class OrganisationForm(forms.ModelForm):
         self.fields["authority_type"].choices = [("", "---------"), *AUTHORITY_TYPES]
         for name in ["country", "authority_type", "population", "website"]:
             self.fields[name].required = False
-        self.fields["population"].min_value = 1
+        self.fields["population"].validators.append(MinValueValidator(1))
+        self.fields["population"].widget.attrs["min"] = 1
 
 
 class RepresentativeForm(forms.ModelForm):
@@ -267,12 +269,14 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(
-        label=_("Yes, withdraw our application. This cannot be undone."), required=True
+        label=_("Yes, withdraw our application. This cannot be undone"),
+        required=True,
+        error_messages={"required": _("Tick this box to withdraw the application.")},
     )
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Your colleague's e-mail address"))
+    email = forms.EmailField(label=_("Your colleague's e-mail address"), max_length=254)
 
 
 def row_formset(form_class, formset_class, *, max_rows, prefix, data=None, initial=None, **kw):

@@ -239,6 +239,11 @@ class Application(models.Model):
         return self.status in self.EDITABLE_STATUSES
 
     @property
+    def climate_plans_display(self):
+        labels = dict(self.ClimatePlan.choices)
+        return [str(labels.get(code, code)) for code in self.climate_plans]
+
+    @property
     def effective_verdict(self):
         return self.verdict_override or self.verdict
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -64,7 +65,9 @@ def apply(request):
         )
         if existing:
             return redirect("application_detail", pk=existing.pk)
-        return render(request, "applications/apply_closed.html", {"call": call}, status=200)
+        return render(
+            request, "applications/apply_closed.html", {"call": call, "now": timezone.now()}
+        )
     if membership is None:
         form = StartForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

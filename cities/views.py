@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.vary import vary_on_headers
 
 from . import selectors
 from .filters import CatalogueFilter
@@ -26,6 +27,7 @@ def home(request):
     )
 
 
+@vary_on_headers("HX-Request")
 def catalogue(request):
     call = selectors.call_current()
     if call is None:
@@ -40,7 +42,8 @@ def catalogue(request):
             for topic in action.topics.all():
                 seen[topic.pk] = topic
         city.offered_topics = sorted(seen.values(), key=lambda t: (t.position, t.name))
-    template = "cities/includes/catalogue_results.html" if request.htmx else "cities/catalogue.html"
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "cities/includes/catalogue_results.html" if partial else "cities/catalogue.html"
     return render(
         request,
         template,

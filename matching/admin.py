@@ -146,7 +146,9 @@ class MatchingRunAdmin(admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        run = get_object_or_404(MatchingRun.objects.select_related("call"), pk=object_id)
+        run = self.get_object(request, object_id)
+        if run is None:  # unknown or malformed id: the admin's own "does not exist" message
+            return super().change_view(request, object_id, form_url, extra_context)
         proposals = list(selectors.run_proposals(run=run))
         by_city = {}
         for proposal in proposals:
@@ -205,7 +207,10 @@ class MatchingRunAdmin(admin.ModelAdmin):
             pairings = services.run_publish(run=run, by=request.user)
             self.message_user(
                 request,
-                _("%(n)d pairings were published; both sides were e-mailed.")
+                _(
+                    "Published pairings: %(n)d. The Twin Cities and the Mission Cities' "
+                    "members were e-mailed."
+                )
                 % {"n": len(pairings)},
             )
         except ValidationError as exc:

@@ -56,7 +56,7 @@ def test_staff_start_run_approve_and_publish(call_data, live_server, page: Page)
     row.get_by_role("button", name="Save").click()
     expect(page.locator("tr.proposal", has_text="Plymouth")).to_contain_text("Approved")
     page.get_by_role("button", name="Publish the approved pairings").click()
-    expect(page.get_by_text("1 pairings were published")).to_be_visible()
+    expect(page.get_by_text("Published pairings: 1.")).to_be_visible()
 
     pairing = Pairing.objects.get()
     assert (pairing.application.official_name, pairing.mission_city.display_name) == (

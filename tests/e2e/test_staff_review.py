@@ -53,7 +53,7 @@ def test_review_request_information_resubmit_and_export(
     page.get_by_role("checkbox", name="Select this object for an action - Plymouth").check()
     page.get_by_label("Action:").select_option(label="Assign to me for review")
     page.get_by_role("button", name="Go").click()
-    expect(page.get_by_text("1 applications assigned to you.")).to_be_visible()
+    expect(page.get_by_text("Assigned to you: 1.")).to_be_visible()
     page.goto(live_server.url + f"/admin/applications/application/{application.pk}/review/")
     for radio in page.locator("input[type=radio][value='4']").all():
         radio.check()
@@ -69,7 +69,7 @@ def test_review_request_information_resubmit_and_export(
         "Please give the population from the latest census."
     )
     page.get_by_role("button", name="Apply").click()
-    expect(page.get_by_text("1 applicants were asked for more information.")).to_be_visible()
+    expect(page.get_by_text("Asked for more information: 1.")).to_be_visible()
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["twin@plymouth.example"], "[Twinning] Please complete your application")
     ]
