@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, ShortlistEntry, StatusChange
+from applications.models import Application, OrganisationMember, ShortlistEntry, StatusChange
 from cities.models import CallMissionCity, MissionCity, MissionCityMembership
 from matching.models import Pairing
 from twinning.emails import queue_email
@@ -30,6 +30,21 @@ def invitation_check(*, mission_city: MissionCity, email: str) -> None:
         raise ValidationError(
             _("%(email)s is already a member of %(city)s.")
             % {"email": email.strip(), "city": mission_city.name}
+        )
+    if MissionCityInvitation.objects.filter(
+        mission_city=mission_city,
+        email__iexact=email.strip(),
+        accepted_at__isnull=True,
+        revoked=False,
+    ).exists():
+        raise ValidationError(
+            _("%(email)s already has an open invitation to %(city)s; use “Send again”.")
+            % {"email": email.strip(), "city": mission_city.name}
+        )
+    if OrganisationMember.objects.filter(user__email__iexact=email.strip()).exists():
+        raise ValidationError(
+            _("%(email)s belongs to a Twin City applicant and cannot act for a Mission City.")
+            % {"email": email.strip()}
         )
 
 

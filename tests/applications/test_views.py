@@ -350,3 +350,10 @@ def test_every_step_renders(client, complete_draft, applicant, step):
     response = client.get(step_url(complete_draft, step))
     assert response.status_code == 200
     assert "<h1>" in response.content.decode()
+
+
+def test_optional_sharing_step_is_marked_optional_not_done(client, draft, applicant):
+    client.force_login(applicant)
+    nav = client.get(step_url(draft, "organisation")).content.decode().split("</nav>")[1]
+    sharing = nav.split("What you can share")[1].split("</a>")[0]
+    assert "optional" in sharing and "done" not in sharing

@@ -401,3 +401,24 @@ def test_member_helper_makes_active_memberships(torino, sofia):
     user = member("two@cities.example", torino, sofia)
     assert selectors.member_city_ids(user) == {torino.mission_city_id, sofia.mission_city_id}
     assert Pairing.objects.count() == 0
+
+
+def test_invitation_create_refuses_a_second_open_invitation(torino, staff):
+    services.invitation_create(
+        mission_city=torino.mission_city, email="new@torino.example", by=staff
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.invitation_create(
+            mission_city=torino.mission_city, email="NEW@torino.example", by=staff
+        )
+    assert "already has an open invitation" in exc.value.messages[0]
+
+
+def test_invitation_create_refuses_a_twin_city_applicant(open_call, torino, staff):
+    applicant = submitted(open_call, "Plymouth", email="officer@plymouth.example")
+    assert applicant.organisation.members.get().user.email == "officer@plymouth.example"
+    with pytest.raises(ValidationError) as exc:
+        services.invitation_create(
+            mission_city=torino.mission_city, email="officer@plymouth.example", by=staff
+        )
+    assert "belongs to a Twin City applicant" in exc.value.messages[0]
