@@ -10,9 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .models import Application, Preference, Review, ReviewScore
-
-MAX_REPRESENTATIVES = 2
+from .models import MAX_REPRESENTATIVES, Application, Preference, Review, ReviewScore
 
 
 def export_queryset(queryset: QuerySet[Application]) -> QuerySet[Application]:

@@ -248,6 +248,9 @@ class Application(models.Model):
         return self.verdict_override or self.verdict
 
 
+MAX_REPRESENTATIVES = 2  # people per application who take part in the programme
+
+
 class Representative(models.Model):
     class English(models.TextChoices):
         A2 = "A2", _("A2 or below")

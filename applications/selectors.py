@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Prefetch, QuerySet
+from django.db.models import Avg, Prefetch, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from .models import Application, OrganisationMember, Preference, StatusChange
@@ -55,8 +56,13 @@ def application_full(queryset: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
+def effective_verdict():
+    """The staff verdict when there is one, else the judged verdict, as an expression."""
+    return Coalesce(NullIf("verdict_override", Value("")), "verdict")
+
+
 # What Mission Cities may see of an application: submitted, shared by consent, and neither
-# withdrawn, rejected nor judged ineligible (judged or overridden by staff).
+# withdrawn, rejected nor ineligible (as judged, or as overridden by staff).
 HIDDEN_FROM_CITIES = (
     Application.Status.DRAFT,
     Application.Status.WITHDRAWN,
@@ -65,13 +71,14 @@ HIDDEN_FROM_CITIES = (
 )
 
 
-def shared_with_cities() -> QuerySet[Application]:
-    ineligible = Application.Verdict.INELIGIBLE
+def shared_with_cities(*, call=None) -> QuerySet[Application]:
+    queryset = Application.objects.filter(consent_share=True, submitted_at__isnull=False)
+    if call is not None:
+        queryset = queryset.filter(call=call)
     return (
-        Application.objects.filter(consent_share=True, submitted_at__isnull=False)
-        .exclude(status__in=HIDDEN_FROM_CITIES)
-        .exclude(verdict_override=ineligible)
-        .exclude(verdict_override="", verdict=ineligible)
+        queryset.exclude(status__in=HIDDEN_FROM_CITIES)
+        .alias(effective_verdict=effective_verdict())
+        .exclude(effective_verdict=Application.Verdict.INELIGIBLE)
     )
 
 

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cities.eligibility import Candidate, judge
-from cities.selectors import call_facts, eligibility_registry
+from cities.eligibility import Candidate
+from cities.selectors import eligibility_verdict
 from twinning.emails import queue_email
 
 from .documents import PdfInfo
@@ -58,9 +58,16 @@ class ApplicationLocked(ValidationError):
         )
 
 
-def _set_status(*, application: Application, to: str, by, note: str = "") -> None:
+def _set_status(
+    *, application: Application, to: str, by, note: str = "", action=StatusChange.Action.STATUS
+) -> None:
     StatusChange.objects.create(
-        application=application, from_status=application.status, to_status=to, by=by, note=note
+        application=application,
+        action=action,
+        from_status=application.status,
+        to_status=to,
+        by=by,
+        note=note,
     )
     application.status = to
     application.save(update_fields=["status", "updated_at"])
@@ -289,20 +296,17 @@ def application_submit(*, application: Application, by, now=None) -> SubmitResul
         return SubmitResult(
             False, _("Some answers are missing; see the list below. Your draft is saved.")
         )
-    verdict = judge(
-        Candidate(
+    verdict = eligibility_verdict(
+        call=call,
+        candidate=Candidate(
             name=application.official_name,
             country=application.country.code,
             authority_type=application.authority_type,
             target_year=application.target_year,
         ),
-        call_facts(call),
-        eligibility_registry(),
     )
     application.verdict = verdict.verdict
-    application.verdict_reasons = [
-        {"rule": r.rule, "passed": r.passed, "message": str(r.message)} for r in verdict.reasons
-    ]
+    application.verdict_reasons = verdict.as_dict()["reasons"]
     application.verdict_resembles = list(verdict.resembles)
     application.rules_version = verdict.rules_version
     application.submitted_at = now
@@ -493,3 +497,17 @@ def review_submit(*, application: Application, reviewer, scores: dict, comment: 
         note=_("Review: total %(total)s") % {"total": review.total},
     )
     return review
+
+
+@transaction.atomic
+def application_mark_paired(*, application: Application, city_name: str, by) -> None:
+    """A published pairing: the application is paired (recorded once)."""
+    application = _locked(application)
+    if application.status != Status.PAIRED:
+        _set_status(
+            application=application,
+            to=Status.PAIRED,
+            by=by,
+            note=_("Paired with %(city)s") % {"city": city_name},
+            action=StatusChange.Action.PUBLICATION,
+        )

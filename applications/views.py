@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cities.eligibility import Candidate, judge
+from cities.eligibility import Candidate
 from cities.models import CallMissionCity, MissionCityMembership
-from cities.selectors import call_current, call_facts, eligibility_registry
+from cities.selectors import call_current, eligibility_verdict
+from twinning.forms import error_summary
 
 from . import selectors, services
 from .forms import (
@@ -33,10 +34,9 @@ from .forms import (
     WithdrawForm,
     row_formset,
 )
-from .models import Application, Document, OrganisationInvitation
+from .models import MAX_REPRESENTATIVES, Application, Document, OrganisationInvitation
 from .steps import STEPS, STEPS_BY_SLUG
 
-MAX_REPRESENTATIVES = 2
 ROW_LABELS = {
     "organisation": gettext_lazy("Representative"),
     "learning": gettext_lazy("Learning need"),
@@ -91,31 +91,6 @@ def apply(request):
     if not application.is_editable:
         return redirect("application_detail", pk=application.pk)
     return redirect("application_step", pk=application.pk, step="organisation")
-
-
-def _error_summary(*forms_and_formsets, row_label=""):
-    """(anchor id, message) for every error in page order, for the summary at the top."""
-    items = []
-    for obj in forms_and_formsets:
-        if obj is None:
-            continue
-        if hasattr(obj, "forms"):  # a formset: name the row of each error
-            items += [("", e) for e in obj.non_form_errors()]
-            for number, form in enumerate(obj.forms, start=1):
-                items += _form_errors(form, prefix=f"{row_label} {number} — " if row_label else "")
-        else:
-            items += _form_errors(obj)
-    return items
-
-
-def _form_errors(form, prefix=""):
-    items = [("", f"{prefix}{e}") for e in form.non_field_errors()]
-    for name, field in form.fields.items():
-        for error in form.errors.get(name, []):
-            bound = form[name]
-            anchor = bound.id_for_label or (bound.auto_id + "_0" if bound.auto_id else "")
-            items.append((anchor, f"{prefix}{field.label}: {error}"))
-    return items
 
 
 def _formset_initial(rows, fields):
@@ -192,7 +167,7 @@ def application_step(request, pk, step):
         "steps": STEPS,
         "form": form,
         "formset": formset,
-        "errors": _error_summary(form, formset, row_label=ROW_LABELS.get(step, ""))
+        "errors": error_summary(form, formset, row_label=ROW_LABELS.get(step, ""))
         if request.method == "POST"
         else [],
         "missing_steps": {m.step for m in selectors.application_missing(application)},
@@ -327,7 +302,7 @@ def application_withdraw(request, pk):
     return render(
         request,
         "applications/application_withdraw.html",
-        {"application": application, "form": form, "errors": _error_summary(form)},
+        {"application": application, "form": form, "errors": error_summary(form)},
     )
 
 
@@ -435,16 +410,7 @@ def eligibility_check(request):
     form = EligibilityForm(request.GET or None, call=call)
     verdict = None
     if call is not None and request.GET and form.is_valid():
-        verdict = judge(
-            Candidate(
-                name=form.cleaned_data["name"],
-                country=form.cleaned_data["country"],
-                authority_type=form.cleaned_data["authority_type"],
-                target_year=form.cleaned_data["target_year"],
-            ),
-            call_facts(call),
-            eligibility_registry(),
-        )
+        verdict = eligibility_verdict(call=call, candidate=Candidate(**form.cleaned_data))
     return render(
         request,
         "applications/eligibility_check.html",
@@ -453,6 +419,6 @@ def eligibility_check(request):
             "call": call,
             "verdict": verdict,
             "call_is_open": bool(call and call.is_open()),
-            "errors": _error_summary(form) if request.GET else [],
+            "errors": error_summary(form) if request.GET else [],
         },
     )

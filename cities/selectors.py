@@ -5,7 +5,7 @@ import zoneinfo
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from .eligibility import CallFacts, Registry
+from .eligibility import CallFacts, Candidate, Registry, Verdict, judge
 from .models import Call, CallMissionCity, CityItem, EligibleCountry, MissionCity
 
 
@@ -74,3 +74,8 @@ def call_facts(call: Call) -> CallFacts:
         target_year_limit=call.target_year_limit,
         excludes_former_participants=call.excludes_former_participants,
     )
+
+
+def eligibility_verdict(*, call: Call, candidate: Candidate) -> Verdict:
+    """Judge `candidate` against `call` with the current reference data."""
+    return judge(candidate, call_facts(call), eligibility_registry())

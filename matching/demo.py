@@ -129,10 +129,7 @@ def generate_applications(*, call, count: int, seed: int) -> list[int]:
                 consent_share=True,
                 consent_privacy=True,
                 verdict=verdict.verdict,
-                verdict_reasons=[
-                    {"rule": r.rule, "passed": r.passed, "message": str(r.message)}
-                    for r in verdict.reasons
-                ],
+                verdict_reasons=verdict.as_dict()["reasons"],
                 verdict_resembles=list(verdict.resembles),
                 rules_version=verdict.rules_version,
             )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, StatusChange
 from applications.selectors import application_recipients
+from applications.services import application_mark_paired
 from cities.models import CallMissionCity, MissionCityMembership
 from twinning.emails import queue_email
 
@@ -326,16 +327,7 @@ def run_publish(*, run: MatchingRun, by) -> list[Pairing]:
         )
         pairings.append(pairing)
         application = proposal.application
-        if application.status != Application.Status.PAIRED:
-            StatusChange.objects.create(
-                application=application,
-                action=StatusChange.Action.PUBLICATION,
-                from_status=application.status,
-                to_status=Application.Status.PAIRED,
-                by=by,
-                note=_("Paired with %(city)s") % {"city": city.display_name},
-            )
-            Application.objects.filter(pk=application.pk).update(status=Application.Status.PAIRED)
+        application_mark_paired(application=application, city_name=city.display_name, by=by)
         queue_email(
             template="pairing_published_twin",
             to=application_recipients(application),

@@ -5,10 +5,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from applications import selectors as app_selectors
 from applications.models import Application, LearningNeed
 from cities.models import Topic
-
-from . import selectors
 
 POPULATION_BANDS = {
     "lt50k": (_("Under 50,000"), Q(population__lt=50_000)),
@@ -55,7 +54,7 @@ class ApplicantFilter(django_filters.FilterSet):
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
         codes = set(
-            selectors.visible_applications(call=call)
+            app_selectors.shared_with_cities(call=call)
             .order_by()
             .values_list("country", flat=True)
             .distinct()

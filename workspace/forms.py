@@ -85,22 +85,3 @@ class PairingAnswerForm(forms.Form):
         ):
             self.add_error("reason", ValidationError(_("Say why you decline the pairing.")))
         return cleaned
-
-
-def error_summary(*forms_) -> list[tuple[str, str]]:
-    """(anchor id, message) for every error, for `includes/error_summary.html`."""
-    items = []
-    for form in forms_:
-        if form is None:
-            continue
-        for name, errors in form.errors.items():
-            anchor = ""
-            if name in form.fields:
-                bound = form[name]
-                # A radio group is reached through its first option.
-                radios = isinstance(bound.field.widget, forms.RadioSelect)
-                anchor = f"{bound.auto_id}_0" if radios else bound.id_for_label
-            label = form.fields[name].label if name in form.fields else ""
-            for error in errors:
-                items.append((anchor, f"{label}: {error}" if label else error))
-    return items

@@ -10,7 +10,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce
 
 from applications.models import (
     Application,
@@ -19,26 +19,13 @@ from applications.models import (
     Preference,
     ShortlistEntry,
 )
+from applications.selectors import effective_verdict, shared_with_cities
 from cities.models import CallMissionCity, CityItem, MissionCityMembership
 from matching.models import MatchingRun, Pairing, Proposal
 
 from .models import MissionCityInvitation
 
-Status = Application.Status
-
-# Submitted applications a Mission City may see (with the applicant's consent). Drafts, withdrawn,
-# ineligible and not selected applications are never shown; an ineligible verdict (judged or set
-# by staff) hides the application too.
-VISIBLE_STATUSES = (
-    Status.SUBMITTED,
-    Status.UNDER_REVIEW,
-    Status.NEEDS_INFO,
-    Status.ELIGIBLE,
-    Status.SHORTLISTED,
-    Status.PAIRING_PROPOSED,
-    Status.PAIRED,
-)
-
+# What a Mission City may see of the applications: applications.selectors.shared_with_cities.
 _CITY_IDS = "_workspace_city_ids"
 _ORGANISATION_ID = "_workspace_organisation_id"
 
@@ -110,26 +97,6 @@ def invitation_by_token(token) -> MissionCityInvitation | None:
 # What a Mission City sees -----------------------------------------------------------------
 
 
-def effective_verdict():
-    """The staff verdict when there is one, else the judged verdict, as an expression."""
-    return Coalesce(NullIf("verdict_override", Value("")), "verdict")
-
-
-def visible_applications(*, call) -> QuerySet[Application]:
-    """The call's applications that Mission Cities may see: submitted, shared with consent, not
-    withdrawn and not ineligible."""
-    return (
-        Application.objects.filter(
-            call=call,
-            consent_share=True,
-            submitted_at__isnull=False,
-            status__in=VISIBLE_STATUSES,
-        )
-        .alias(effective_verdict=effective_verdict())
-        .exclude(effective_verdict=Application.Verdict.INELIGIBLE)
-    )
-
-
 @dataclass(frozen=True)
 class Action:
     title: str
@@ -184,7 +151,7 @@ def city_applications(*, city: CallMissionCity, offer: CityOffer) -> QuerySet[Ap
         overlap = Coalesce(Subquery(matching_needs, output_field=IntegerField()), Value(0))
     else:
         overlap = Value(0, output_field=IntegerField())
-    return visible_applications(call=city.call).annotate(
+    return shared_with_cities(call=city.call).annotate(
         rank_given=Subquery(rank_given, output_field=IntegerField()),
         overlap=overlap,
         verdict_shown=effective_verdict(),
@@ -234,7 +201,7 @@ def explain_fit(*, applications: list[Application], offer: CityOffer) -> None:
 def visible_application(*, city: CallMissionCity, pk: int) -> Application | None:
     """One application as the city may see it, with what its page shows, or None."""
     return (
-        visible_applications(call=city.call)
+        shared_with_cities(call=city.call)
         .filter(pk=pk)
         .annotate(verdict_shown=effective_verdict())
         .select_related("call")
@@ -264,9 +231,7 @@ def shortlist(*, city: CallMissionCity) -> list[ShortlistEntry]:
         ShortlistEntry.objects.filter(mission_city=city)
         .select_related("application", "added_by")
         .annotate(
-            visible=Exists(
-                visible_applications(call=city.call).filter(pk=OuterRef("application_id"))
-            )
+            visible=Exists(shared_with_cities(call=city.call).filter(pk=OuterRef("application_id")))
         )
         .order_by("rank")
     )
@@ -298,7 +263,7 @@ def proposed_pairings(*, city: CallMissionCity, run: MatchingRun | None) -> list
             | Q(decision=Decision.OVERRIDDEN, override_city=city)
         )
         .exclude(decision=Decision.REJECTED)
-        .filter(application__in=visible_applications(call=city.call).values("pk"))
+        .filter(application__in=shared_with_cities(call=city.call).values("pk"))
         .select_related("application")
         .order_by("-score", "application__official_name", "pk")
     )

@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import selectors as app_selectors
 from applications.models import Application, OrganisationMember, ShortlistEntry, StatusChange
 from cities.models import CallMissionCity, MissionCity, MissionCityMembership
 from matching.models import Pairing
@@ -179,7 +180,7 @@ def shortlist_add(
 ) -> ShortlistEntry:
     """Put an application the city may see at the end of its shortlist (once)."""
     city = _lock_city(city)
-    if not selectors.visible_applications(call=city.call).filter(pk=application.pk).exists():
+    if not app_selectors.shared_with_cities(call=city.call).filter(pk=application.pk).exists():
         raise ValidationError(_("This application cannot be shortlisted."))
     existing = ShortlistEntry.objects.filter(mission_city=city, application=application).first()
     if existing is not None:

@@ -16,10 +16,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications import selectors as app_selectors
 from applications.models import Application, ShortlistEntry
 from applications.selectors import applications_of
 from cities.selectors import call_current
 from matching.models import Pairing
+from twinning.forms import error_summary
 
 from . import navigation, selectors, services
 from .filters import ApplicantFilter
@@ -28,7 +30,6 @@ from .forms import (
     ShortlistAddForm,
     ShortlistMoveForm,
     ShortlistNoteForm,
-    error_summary,
 )
 from .models import MissionCityInvitation
 
@@ -218,7 +219,7 @@ def shortlist_add(request, city_slug):
         messages.error(request, _("The shortlist was not changed: the form was incomplete."))
         return redirect(_safe_next(request, _shortlist_url(city)))
     application = (
-        selectors.visible_applications(call=city.call)
+        app_selectors.shared_with_cities(call=city.call)
         .filter(pk=form.cleaned_data["application"])
         .first()
     )

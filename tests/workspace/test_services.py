@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from applications import selectors as app_selectors
 from applications.models import Application, ShortlistEntry, StatusChange
 from cities.models import MissionCityMembership
 from matching import selectors as matching_selectors
@@ -183,7 +184,7 @@ def test_visible_applications_only_submitted_shared_eligible_or_pending(open_cal
     app_services.application_set_status(application=not_selected, to="not_selected", by=staff)
 
     assert sorted(
-        selectors.visible_applications(call=open_call).values_list("official_name", flat=True)
+        app_selectors.shared_with_cities(call=open_call).values_list("official_name", flat=True)
     ) == [review.official_name, shown.official_name]
 
 

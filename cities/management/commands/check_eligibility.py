@@ -3,9 +3,9 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cities.eligibility import AUTHORITY_TYPES, Candidate, judge
+from cities.eligibility import AUTHORITY_TYPES, Candidate
 from cities.models import Call
-from cities.selectors import call_current, call_facts, eligibility_registry
+from cities.selectors import call_current, eligibility_verdict
 
 _ISO2 = re.compile(r"^[A-Za-z]{2}$")
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             target_year=self._target_year(options["target_year"]),
         )
         call = self._call(options["call"])
-        verdict = judge(candidate, call_facts(call), eligibility_registry())
+        verdict = eligibility_verdict(call=call, candidate=candidate)
         if options["json"]:
             self.stdout.write(json.dumps(verdict.as_dict(), ensure_ascii=False))
             return
