@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Prefetch, QuerySet, Value
+from django.db.models import Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
@@ -153,37 +153,3 @@ def application_missing(application: Application) -> list[Missing]:
     if not a.consent_privacy:
         add("commitment", _("Your consent to the privacy notice."))
     return missing
-
-
-def review_summary(application: Application) -> dict:
-    """Mean score per criterion and in total, the count, and whether the thresholds are met."""
-    from .models import ReviewCriterion, ReviewScore, ReviewSettings
-
-    criteria = list(ReviewCriterion.objects.filter(call_id=application.call_id))
-    settings_row = ReviewSettings.objects.filter(call_id=application.call_id).first()
-    total_threshold = float(settings_row.total_threshold) if settings_row else 12.0
-    means = dict(
-        ReviewScore.objects.filter(review__application=application)
-        .values("criterion")
-        .annotate(mean=Avg("score"))
-        .values_list("criterion", "mean")
-    )
-    count = application.reviews.count()
-    rows = [
-        {
-            "name": c.name,
-            "threshold": float(c.threshold),
-            "mean": float(means.get(c.pk) or 0),
-            "met": float(means.get(c.pk) or 0) >= float(c.threshold),
-        }
-        for c in criteria
-    ]
-    mean_total = sum(r["mean"] for r in rows)
-    return {
-        "count": count,
-        "criteria": rows,
-        "mean_total": mean_total,
-        "total_threshold": total_threshold,
-        "total_met": count > 0 and mean_total >= total_threshold,
-        "all_met": count > 0 and mean_total >= total_threshold and all(r["met"] for r in rows),
-    }

@@ -9,6 +9,10 @@ class WorkspaceConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from applications import panels
+
         from .navigation import remember_on_login
+        from .panels import twin_pairing_panel
 
         user_logged_in.connect(remember_on_login, dispatch_uid="workspace_remember_on_login")
+        panels.register(twin_pairing_panel)

@@ -1,13 +1,14 @@
 """Whether to show the "Workspace" link, remembered in the session so that pages other than the
 workspace's own do not query the memberships on every request.
 
-The flag is set at sign-in and refreshed by every workspace page (which reads the memberships
-anyway); access itself is always checked against the database (see `rules`).
+The flag (read for base.html by `twinning.context_processors.navigation`) is set at sign-in and
+refreshed by every workspace page (which reads the memberships anyway); access itself is always
+checked against the database (see `rules`).
 """
 
-from . import selectors
+from twinning.context_processors import WORKSPACE_SESSION_KEY as SESSION_KEY
 
-SESSION_KEY = "workspace_member"
+from . import selectors
 
 
 def remember(request, *, is_member: bool) -> None:
@@ -20,14 +21,3 @@ def remember_on_login(sender, request, user, **kwargs) -> None:
     """`user_logged_in` receiver."""
     if request is not None:
         remember(request, is_member=bool(selectors.member_city_ids(user)))
-
-
-def shows_link(request) -> bool:
-    session = getattr(request, "session", None)
-    user = getattr(request, "user", None)
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and session is not None
-        and session.get(SESSION_KEY)
-    )

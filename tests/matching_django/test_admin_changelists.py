@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications import services as app_services
+from applications.reviews import services as review_services
 from matching import services
 from matching.models import Proposal
 from tests.matching_django.conftest import submitted
@@ -21,9 +21,9 @@ def build(call, staff, n):
         for i in range(n)
     ]
     for application in apps:
-        app_services.review_assign(application=application, reviewer=staff, by=staff)
-        criteria = app_services.review_setup(call=call)
-        app_services.review_submit(
+        review_services.review_assign(application=application, reviewer=staff, by=staff)
+        criteria = review_services.review_setup(call=call)
+        review_services.review_submit(
             application=application,
             reviewer=staff,
             scores={c.pk: 4 for c in criteria},
@@ -60,11 +60,11 @@ def test_admin_changelists_query_count_does_not_grow(client, open_call, staff):
         for i in range(2)
     ]
     for application in build_more:
-        app_services.review_assign(application=application, reviewer=staff, by=staff)
-        app_services.review_submit(
+        review_services.review_assign(application=application, reviewer=staff, by=staff)
+        review_services.review_submit(
             application=application,
             reviewer=staff,
-            scores={c.pk: 3 for c in app_services.review_setup(call=open_call)},
+            scores={c.pk: 3 for c in review_services.review_setup(call=open_call)},
         )
     run = services.run_execute(run_id=services.run_start(call=open_call, enqueue=False).pk)
     assert Proposal.objects.filter(run=run).count() == 3
@@ -95,7 +95,7 @@ def test_conflict_of_interest_hides_the_application_from_the_reviewer(
     client, open_call, three_applicants, staff
 ):
     target = three_applicants[0]
-    app_services.review_declare_conflict(application=target, reviewer=staff, reason="My city")
+    review_services.review_declare_conflict(application=target, reviewer=staff, reason="My city")
     client.force_login(staff)
     listing = client.get(reverse("admin:applications_application_changelist"))
     assert target.pk not in [a.pk for a in listing.context["cl"].result_list]

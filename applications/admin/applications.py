@@ -1,8 +1,10 @@
-from django import forms
+"""Applications: the changelist with its filters, actions and exports, the change page with its
+read-only inlines, and the staff pages (ask for information, review)."""
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,38 +13,38 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import CallMissionCity, Topic
-
-from . import exports, selectors, services
-from .models import (
+from .. import exports, services
+from ..models import (
     Application,
     Document,
     LearningNeed,
-    Organisation,
-    OrganisationInvitation,
-    OrganisationMember,
     Preference,
     Representative,
     Review,
     ReviewAssignment,
-    ReviewCriterion,
-    ReviewScore,
-    ReviewSettings,
     ShareOffer,
-    ShortlistEntry,
     StatusChange,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from ..reviews import selectors as review_selectors
+from ..reviews import services as review_services
+from .base import ReadOnlyInline
+from .filters import (
+    AssignedToMeFilter,
+    EffectiveVerdictFilter,
+    HasDocumentsFilter,
+    PreferredCityFilter,
+    ThresholdsFilter,
+    TopicFilter,
+)
+from .forms import (
+    ApplicationAdminForm,
+    ConflictForm,
+    EligibilityForm,
+    ReasonForm,
+    RequestInfoForm,
+    ReviewForm,
+)
+from .reviews import ReviewInline
 
 
 class RepresentativeInline(ReadOnlyInline):
@@ -85,207 +87,6 @@ class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
     fields = ["at", "from_status", "to_status", "by", "note"]
     readonly_fields = fields
-
-
-class RequestInfoForm(forms.Form):
-    message = forms.CharField(
-        label=_("What information is needed? (sent to the applicant)"),
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-    )
-
-
-class EligibilityForm(forms.Form):
-    verdict = forms.ChoiceField(label=_("Eligibility"), choices=Application.Verdict.choices)
-    reason = forms.CharField(
-        label=_("Reason (kept in the history)"), widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (kept in the history)"), widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-
-class TopicFilter(admin.SimpleListFilter):
-    title = _("learning-need topic")
-    parameter_name = "topic"
-
-    def lookups(self, request, model_admin):
-        return list(Topic.objects.values_list("slug", "name"))
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(
-                Exists(
-                    LearningNeed.objects.filter(
-                        application=OuterRef("pk"), topic__slug=self.value()
-                    )
-                )
-            )
-        return queryset
-
-
-class PreferredCityFilter(admin.SimpleListFilter):
-    title = _("preferred Mission City")
-    parameter_name = "preferred"
-
-    def lookups(self, request, model_admin):
-        call = request.GET.get("call__id__exact", "")
-        cities = CallMissionCity.objects.select_related("call").order_by("call", "display_name")
-        if call.isdigit():
-            cities = cities.filter(call_id=int(call))
-        return [(c.pk, f"{c.display_name} ({c.call.slug})") for c in cities]
-
-    def queryset(self, request, queryset):
-        if self.value() and str(self.value()).isdigit():
-            return queryset.filter(
-                Exists(
-                    Preference.objects.filter(
-                        application=OuterRef("pk"), mission_city_id=int(self.value())
-                    )
-                )
-            )
-        return queryset
-
-
-class HasDocumentsFilter(admin.SimpleListFilter):
-    title = _("documents")
-    parameter_name = "documents"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Has documents")), ("no", _("No documents"))]
-
-    def queryset(self, request, queryset):
-        has = Exists(Document.objects.filter(application=OuterRef("pk")))
-        if self.value() == "yes":
-            return queryset.filter(has)
-        if self.value() == "no":
-            return queryset.filter(~has)
-        return queryset
-
-
-class EffectiveVerdictFilter(admin.SimpleListFilter):
-    title = _("eligibility (after staff override)")
-    parameter_name = "eligibility"
-
-    def lookups(self, request, model_admin):
-        return Application.Verdict.choices
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(
-                Q(verdict_override=self.value()) | Q(verdict_override="", verdict=self.value())
-            )
-        return queryset
-
-
-class ThresholdsFilter(admin.SimpleListFilter):
-    title = _("review thresholds")
-    parameter_name = "thresholds"
-
-    def lookups(self, request, model_admin):
-        return [("met", _("Met")), ("not_met", _("Not met")), ("unreviewed", _("No review yet"))]
-
-    def queryset(self, request, queryset):
-        below = Exists(
-            ReviewScore.objects.filter(review__application=OuterRef("pk"))
-            .values("criterion")
-            .annotate(mean=Avg("score"))
-            .filter(mean__lt=F("criterion__threshold"))
-        )
-        met = Q(review_count__gt=0) & Q(
-            review_mean__gte=Coalesce(F("call__review_settings__total_threshold"), Value(12.0))
-        )
-        if self.value() == "met":
-            return queryset.filter(met).filter(~below)
-        if self.value() == "not_met":
-            return queryset.filter(review_count__gt=0).filter(~met | below)
-        if self.value() == "unreviewed":
-            return queryset.filter(review_count=0)
-        return queryset
-
-
-class AssignedToMeFilter(admin.SimpleListFilter):
-    title = _("my reviews")
-    parameter_name = "mine"
-
-    def lookups(self, request, model_admin):
-        return [("assigned", _("Assigned to me")), ("todo", _("Assigned to me, not reviewed"))]
-
-    def queryset(self, request, queryset):
-        mine = Exists(
-            ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer=request.user)
-        )
-        done = Exists(Review.objects.filter(application=OuterRef("pk"), reviewer=request.user))
-        if self.value() == "assigned":
-            return queryset.filter(mine)
-        if self.value() == "todo":
-            return queryset.filter(mine).filter(~done)
-        return queryset
-
-
-class ReviewInline(ReadOnlyInline):
-    model = Review
-    fields = ["reviewer", "total", "scores_display", "comment", "updated_at"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("reviewer")
-            .prefetch_related("scores__criterion")
-        )
-
-    @admin.display(description=_("scores"))
-    def scores_display(self, obj):
-        return ", ".join(f"{s.criterion.name}: {s.score}" for s in obj.scores.all())
-
-
-class ReviewForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-    def __init__(self, *args, criteria, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.criteria = criteria
-        for criterion in criteria:
-            self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
-                label=criterion.name,
-                choices=[(i, str(i)) for i in range(6)],
-                coerce=int,
-                widget=forms.RadioSelect,
-                help_text=_("Threshold: %(t)s") % {"t": criterion.threshold},
-            )
-
-    def scores(self):
-        return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
-
-
-class ConflictForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Conflict of interest"), widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class ApplicationAdminForm(forms.ModelForm):
-    """The one editable part of an application in the admin: the staff verdict and its reason."""
-
-    class Meta:
-        model = Application
-        fields = ["verdict_override", "verdict_override_reason"]
-
-    def clean(self):
-        data = super().clean()
-        if {"verdict_override", "verdict_override_reason"} & set(self.changed_data) and not (
-            data.get("verdict_override_reason") or ""
-        ).strip():
-            self.add_error(
-                "verdict_override_reason", _("Give a reason for setting the eligibility.")
-            )
-        return data
 
 
 @admin.register(Application)
@@ -403,7 +204,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reviews summary"))
     def review_summary(self, obj):
-        summary = selectors.review_summary(obj)
+        summary = review_selectors.review_summary(obj)
         if not summary["count"]:
             return _("No review yet.")
         lines = [
@@ -544,7 +345,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda a: services.review_assign(application=a, reviewer=request.user, by=request.user),
+            lambda a: review_services.review_assign(
+                application=a, reviewer=request.user, by=request.user
+            ),
             _("Assigned to you: %(n)d."),
         )
 
@@ -613,7 +416,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         application = self._visible(request, pk)
         if not self.has_view_permission(request, application):
             raise PermissionDenied
-        criteria = services.review_setup(call=application.call)
+        criteria = review_services.review_setup(call=application.call)
         existing = Review.objects.filter(application=application, reviewer=request.user).first()
         initial = {}
         if existing:
@@ -629,7 +432,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         if request.method == "POST":
             try:
                 if is_conflict and conflict_form.is_valid():
-                    services.review_declare_conflict(
+                    review_services.review_declare_conflict(
                         application=application,
                         reviewer=request.user,
                         reason=conflict_form.cleaned_data["reason"],
@@ -639,7 +442,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                     )
                     return redirect("admin:applications_application_changelist")
                 if not is_conflict and form.is_valid():
-                    services.review_submit(
+                    review_services.review_submit(
                         application=application,
                         reviewer=request.user,
                         scores=form.scores(),
@@ -664,152 +467,3 @@ class ApplicationAdmin(admin.ModelAdmin):
                 "title": _("Review"),
             },
         )
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "created_at"]
-    list_filter = ["country"]
-    search_fields = ["name", "members__user__email"]
-
-
-@admin.register(OrganisationMember)
-class OrganisationMemberAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "role", "joined_at"]
-    list_select_related = ["user", "organisation"]
-    list_filter = ["role"]
-    search_fields = ["user__email", "organisation__name"]
-    autocomplete_fields = ["user", "organisation"]
-
-
-@admin.register(OrganisationInvitation)
-class OrganisationInvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "invited_by", "created_at", "accepted_at"]
-    list_select_related = ["organisation", "invited_by"]
-    search_fields = ["email", "organisation__name"]
-    readonly_fields = ["token"]
-
-
-@admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "kind", "organisation", "size", "pages", "uploaded_at"]
-    list_select_related = ["organisation"]
-    list_filter = ["kind"]
-    search_fields = ["original_name", "organisation__name"]
-    exclude = ["file"]
-    readonly_fields = [
-        "organisation",
-        "application",
-        "kind",
-        "original_name",
-        "size",
-        "pages",
-        "sha256",
-        "uploaded_by",
-        "uploaded_at",
-    ]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(ReviewCriterion)
-class ReviewCriterionAdmin(admin.ModelAdmin):
-    list_display = ["name", "call", "threshold", "position"]
-    list_select_related = ["call"]
-    list_filter = ["call"]
-    list_editable = ["threshold", "position"]
-
-
-@admin.register(ReviewSettings)
-class ReviewSettingsAdmin(admin.ModelAdmin):
-    list_display = ["call", "total_threshold"]
-    list_select_related = ["call"]
-
-
-@admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(admin.ModelAdmin):
-    """Assignments are made with the "Assign to me" action and conflicts declared on the review
-    page (services check them); this list only shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    list_display = ["application", "reviewer", "conflict", "assigned_at"]
-    list_select_related = ["application__call", "reviewer"]
-    list_filter = ["conflict", "application__call"]
-    search_fields = ["application__official_name", "reviewer__email"]
-    autocomplete_fields = ["application", "reviewer"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A list of rows that are written only through the services (and shown on their record)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(StatusChange)
-class StatusChangeAdmin(ReadOnlyAdmin):
-    list_display = ["at", "application", "action", "from_status", "to_status", "by", "internal"]
-    list_select_related = ["application__call", "by"]
-    list_filter = ["action", "to_status", "internal", "application__call"]
-    search_fields = ["application__official_name", "note", "by__email"]
-    date_hierarchy = "at"
-
-
-@admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
-    list_display = ["application", "reviewer", "total", "updated_at"]
-    list_select_related = ["application__call", "reviewer"]
-    list_filter = ["application__call"]
-    search_fields = ["application__official_name", "reviewer__email"]
-
-
-@admin.register(ShortlistEntry)
-class ShortlistEntryAdmin(ReadOnlyAdmin):
-    list_display = ["mission_city", "rank", "application", "note", "updated_at"]
-    list_select_related = ["mission_city__call", "application__call"]
-    list_filter = ["mission_city__call", "mission_city"]
-    search_fields = ["application__official_name", "mission_city__display_name", "note"]
-
-
-@admin.register(Preference)
-class PreferenceAdmin(ReadOnlyAdmin):
-    list_display = ["application", "rank", "mission_city", "reason"]
-    list_select_related = ["application__call", "mission_city__call"]
-    list_filter = ["rank", "mission_city__call", "mission_city"]
-    search_fields = ["application__official_name", "mission_city__display_name", "reason"]
-
-
-@admin.register(LearningNeed)
-class LearningNeedAdmin(ReadOnlyAdmin):
-    list_display = ["application", "position", "topic", "text"]
-    list_select_related = ["application__call", "topic"]
-    list_filter = ["topic", "application__call"]
-    search_fields = ["application__official_name", "text"]
-
-
-@admin.register(ShareOffer)
-class ShareOfferAdmin(ReadOnlyAdmin):
-    list_display = ["application", "position", "topic", "text"]
-    list_select_related = ["application__call", "topic"]
-    list_filter = ["topic", "application__call"]
-    search_fields = ["application__official_name", "text"]
-
-
-@admin.register(Representative)
-class RepresentativeAdmin(ReadOnlyAdmin):
-    list_display = ["name", "role", "email", "english_level", "application"]
-    list_select_related = ["application__call"]
-    list_filter = ["english_level"]
-    search_fields = ["name", "email", "application__official_name"]

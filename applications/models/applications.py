@@ -1,6 +1,4 @@
-"""Applicant organisations (Twin Cities), their applications to a call, and each step's answers."""
-
-import uuid
+"""Applications to a call, each step's answers, the audit trail and Mission Cities' shortlists."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from cities.models import Call, CallMissionCity, Topic
+
+from .organisations import Organisation
 
 
 class HttpsURLField(models.URLField):
@@ -24,76 +24,6 @@ class AuthorityType(models.TextChoices):
     METROPOLITAN_AREA = "metropolitan_area", _("Metropolitan area")
     DISTRICT = "district", _("District")
     OTHER = "other_public_administration", _("Other public administration linked to a city")
-
-
-class Organisation(models.Model):
-    """A local authority that applies: the would-be Twin City."""
-
-    name = models.CharField(_("official name"), max_length=200)
-    country = CountryField(_("country"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("applicant organisation")
-        verbose_name_plural = _("applicant organisations")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class OrganisationMember(models.Model):
-    """A user who may edit the organisation's applications. A user belongs to one organisation."""
-
-    class Role(models.TextChoices):
-        OWNER = "owner", _("Owner")
-        EDITOR = "editor", _("Co-editor")
-
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="members",
-        verbose_name=_("organisation"),
-    )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="organisation_membership",
-        verbose_name=_("user"),
-    )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.OWNER)
-    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("organisation member")
-        verbose_name_plural = _("organisation members")
-        ordering = ["organisation", "joined_at"]
-
-    def __str__(self):
-        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
-
-
-class OrganisationInvitation(models.Model):
-    """An invitation for a colleague to co-edit the organisation's application."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
-    )
-    email = models.EmailField(_("e-mail address"))
-    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("co-editor invitation")
-        verbose_name_plural = _("co-editor invitations")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.email} → {self.organisation}"
 
 
 class Application(models.Model):
@@ -358,43 +288,6 @@ class Preference(models.Model):
         return f"{self.rank}. {self.mission_city.display_name}"
 
 
-def _document_path(instance, filename):
-    return f"documents/{instance.organisation_id}/{uuid.uuid4().hex}.pdf"
-
-
-class Document(models.Model):
-    """An uploaded PDF, stored outside any public URL under a generated name."""
-
-    class Kind(models.TextChoices):
-        PLAN = "plan", _("Climate plan or decision")
-        ENDORSEMENT = "endorsement", _("Endorsement letter")
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="documents"
-    )
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="documents", null=True, blank=True
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to=_document_path, max_length=300)
-    original_name = models.CharField(_("original file name"), max_length=150)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    pages = models.PositiveIntegerField(_("pages"), default=0)
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-        ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return self.original_name
-
-
 class StatusChange(models.Model):
     """The audit trail of an application: every status change, eligibility override, reopening,
     review, matching decision and publication, with who, when, from, to and why. Never edited."""
@@ -462,118 +355,3 @@ class ShortlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.mission_city}: {self.rank}. {self.application}"
-
-
-class ReviewCriterion(models.Model):
-    """A criterion of a call's review, scored 0–5, with the score it must reach."""
-
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="review_criteria")
-    slug = models.SlugField(max_length=60)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.CharField(_("description"), max_length=500, blank=True)
-    threshold = models.DecimalField(
-        _("threshold (mean score to reach)"),
-        max_digits=3,
-        decimal_places=1,
-        default=3,
-        validators=[MinValueValidator(0), MaxValueValidator(5)],
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("review criterion")
-        verbose_name_plural = _("review criteria")
-        ordering = ["call", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["call", "slug"], name="review_criterion_unique_slug")
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class ReviewSettings(models.Model):
-    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="review_settings")
-    total_threshold = models.DecimalField(
-        _("threshold of the total (sum of the criteria's mean scores)"),
-        max_digits=4,
-        decimal_places=1,
-        default=12,
-        validators=[MinValueValidator(0)],
-    )
-
-    class Meta:
-        verbose_name = _("review settings")
-        verbose_name_plural = _("review settings")
-
-    def __str__(self):
-        return f"Review settings of {self.call}"
-
-
-class ReviewAssignment(models.Model):
-    """A staff reviewer asked to review an application; a declared conflict hides it from them."""
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="review_assignments"
-    )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments"
-    )
-    conflict = models.BooleanField(_("conflict of interest declared"), default=False)
-    conflict_reason = models.TextField(_("conflict of interest"), blank=True)
-    assigned_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("review assignment")
-        verbose_name_plural = _("review assignments")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["application", "reviewer"], name="review_assignment_unique"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.reviewer} → {self.application}"
-
-
-class Review(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
-    )
-    comment = models.TextField(_("comment"), blank=True)
-    total = models.DecimalField(max_digits=4, decimal_places=1, default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("review")
-        verbose_name_plural = _("reviews")
-        ordering = ["application", "created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["application", "reviewer"], name="review_unique")
-        ]
-
-    def __str__(self):
-        return f"{self.reviewer}: {self.application} ({self.total})"
-
-
-class ReviewScore(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.PROTECT, related_name="+")
-    score = models.PositiveSmallIntegerField(
-        _("score"), validators=[MinValueValidator(0), MaxValueValidator(5)]
-    )
-
-    class Meta:
-        verbose_name = _("review score")
-        verbose_name_plural = _("review scores")
-        constraints = [
-            models.UniqueConstraint(fields=["review", "criterion"], name="review_score_unique"),
-            models.CheckConstraint(
-                condition=Q(score__gte=0) & Q(score__lte=5), name="review_score_range"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.criterion}: {self.score}"

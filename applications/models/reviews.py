@@ -1,0 +1,126 @@
+"""Staff review of applications: criteria and thresholds per call, assignments, reviews, scores."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import Call
+
+from .applications import Application
+
+
+class ReviewCriterion(models.Model):
+    """A criterion of a call's review, scored 0–5, with the score it must reach."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="review_criteria")
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    threshold = models.DecimalField(
+        _("threshold (mean score to reach)"),
+        max_digits=3,
+        decimal_places=1,
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+        ordering = ["call", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "slug"], name="review_criterion_unique_slug")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ReviewSettings(models.Model):
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="review_settings")
+    total_threshold = models.DecimalField(
+        _("threshold of the total (sum of the criteria's mean scores)"),
+        max_digits=4,
+        decimal_places=1,
+        default=12,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        verbose_name = _("review settings")
+        verbose_name_plural = _("review settings")
+
+    def __str__(self):
+        return f"Review settings of {self.call}"
+
+
+class ReviewAssignment(models.Model):
+    """A staff reviewer asked to review an application; a declared conflict hides it from them."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="review_assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments"
+    )
+    conflict = models.BooleanField(_("conflict of interest declared"), default=False)
+    conflict_reason = models.TextField(_("conflict of interest"), blank=True)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="review_assignment_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} → {self.application}"
+
+
+class Review(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    total = models.DecimalField(max_digits=4, decimal_places=1, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["application", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="review_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer}: {self.application} ({self.total})"
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(0), MaxValueValidator(5)]
+    )
+
+    class Meta:
+        verbose_name = _("review score")
+        verbose_name_plural = _("review scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="review_score_unique"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=5), name="review_score_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.score}"

@@ -1,0 +1,2 @@
+"""Staff review of applications: its services and selectors (models in
+`applications.models.reviews`)."""
