@@ -26,11 +26,10 @@ RUN groupadd --system --gid 1000 app \
 
 WORKDIR /app
 
-# Dependencies first, in their own layer: the [project] dependencies of pyproject.toml, the
-# same list `pip install .` resolves, without a second copy of the code in site-packages.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
+# Dependencies first, in their own layer: exactly the versions and files of the lock file
+# requirements/prod.txt (the [project] dependencies of pyproject.toml; every hash checked).
+COPY requirements/prod.txt /tmp/requirements.txt
+RUN pip install --require-hashes --no-deps -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
 COPY . .

@@ -6,24 +6,45 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= twinning.settings.local
+# The lock file .venv is synced to: requirements/dev.txt, or requirements/ci.txt (dev + the
+# OR-tools reference solver) for CI and `make bench`. See README, "Dependencies".
+REQUIREMENTS ?= requirements/dev.txt
+UV := $(VENV)/bin/uv
+UV_COMPILE := $(UV) pip compile --quiet --no-header --generate-hashes --python-version 3.11
 
-.PHONY: run setup test test-fast lint format bench clean
+.PHONY: run setup venv lock upgrade test test-fast lint format bench clean
 
-$(VENV)/.installed: pyproject.toml
+# .venv holds exactly the packages of $(REQUIREMENTS) (hash-checked) and the project, editable.
+# scripts/sync_venv.py does nothing when neither the lock nor pyproject.toml changed.
+venv:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	@touch $@
+	@$(PY) scripts/sync_venv.py $(REQUIREMENTS)
 
-node_modules/.installed: package.json
-	npm install --no-audit --no-fund --loglevel=error
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 static/vendor/.copied: node_modules/.installed scripts/copy-vendor.mjs
 	npm run --silent vendor
 	@touch $@
 
-setup: $(VENV)/.installed static/vendor/.copied
+setup: venv static/vendor/.copied
+
+# Re-lock after editing the dependencies in pyproject.toml: versions already locked stay as
+# they are, new ones are resolved. `make upgrade` moves everything to the newest versions.
+# requirements/ci.txt is resolved first; the others are constrained to it, so the same
+# package has the same version in every lock file.
+lock: venv
+	$(UV_COMPILE) pyproject.toml --extra dev --extra bench -o requirements/ci.txt $(UV_FLAGS)
+	$(UV_COMPILE) pyproject.toml --extra dev -c requirements/ci.txt -o requirements/dev.txt
+	$(UV_COMPILE) pyproject.toml -c requirements/ci.txt -o requirements/prod.txt
+	$(UV_COMPILE) requirements/reference.in -o requirements/reference.txt $(UV_FLAGS)
+	npm install --package-lock-only --no-audit --no-fund --loglevel=error
+	@$(PY) scripts/sync_venv.py $(REQUIREMENTS)
+
+upgrade: venv
+	npm update --package-lock-only --no-audit --no-fund --loglevel=error
+	$(MAKE) lock UV_FLAGS=--upgrade
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -52,12 +73,21 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# The engine against OR-tools and SciPy, then the end-to-end run and the admin at 10,000 rows on
-# the database of DATABASE_URL (PostgreSQL for figures that mean something). See benchmarks/RESULTS.md.
-bench: setup
-	$(PY) -m pip install --quiet -e ".[dev,bench]"
-	$(PY) benchmarks/run.py --sizes 1000,10000 --repeats 5
-	$(PY) benchmarks/django_bench.py --count 10000 --repeats 5
+# The PyPI `matching` library (the stable-mode reference of the benchmark) has the same name as
+# our app: it lives in a venv of its own, which the benchmark calls as a separate process.
+REFERENCE_VENV := .venv-reference
+$(REFERENCE_VENV)/.installed: requirements/reference.txt
+	@test -x $(REFERENCE_VENV)/bin/python || $(PYTHON) -m venv $(REFERENCE_VENV)
+	$(REFERENCE_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r $<
+	@touch $@
+
+# The engine against OR-tools, SciPy and the `matching` library, then the end-to-end run and
+# the admin at 10,000 rows on the database of DATABASE_URL (PostgreSQL for figures that mean
+# something). See benchmarks/RESULTS.md.
+bench: REQUIREMENTS = requirements/ci.txt
+bench: setup $(REFERENCE_VENV)/.installed
+	$(PY) -m benchmarks.run --sizes 1000,10000 --repeats 5 --reference-python $(REFERENCE_VENV)/bin/python
+	$(PY) -m benchmarks.django_bench --count 10000 --repeats 5
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(REFERENCE_VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache

@@ -8,7 +8,7 @@
    with a filter), through Django's test client as a superuser.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/twinning_bench \\
-        .venv/bin/python benchmarks/django_bench.py --count 10000 --repeats 5
+        .venv/bin/python -m benchmarks.django_bench --count 10000 --repeats 5
 
 It creates (and drops) its own test database `test_<name>`; it prints a markdown table.
 """
@@ -18,12 +18,8 @@ import datetime as dt
 import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twinning.settings.test")
 
 

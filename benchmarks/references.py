@@ -5,17 +5,15 @@ applicant rows, ``cols`` = host columns, ``score_q`` = fixed-point scores, integ
 hosts' capacities, and returns the chosen pairs as a ``{row: col}`` dict. The objective of a
 result is :func:`objective` (the exact sum of the fixed-point scores), the same for all.
 
-The PyPI ``matching`` library has the same top-level name as our Django app ``matching``;
-:func:`load_hospital_resident` imports it under its own name without disturbing ours.
+The PyPI ``matching`` library has the same top-level name as our Django app ``matching``: it
+is never imported here; :func:`library_stable` runs it in a separate process and venv.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
-import threading
-import warnings
-from importlib import metadata, util
+import json
+import subprocess
+from pathlib import Path
 
 import numpy as np
 
@@ -150,87 +148,38 @@ def scipy_milp(rows, cols, score_q, capacity, time_limit: float = 60.0) -> dict[
 # -- stable ----------------------------------------------------------------------------------
 
 
-def load_hospital_resident():
-    """The PyPI ``matching`` library's ``HospitalResident`` class.
-
-    Our Django app is also called ``matching``. The library is loaded from its installed
-    files under the name ``matching`` for the time of the import only (its modules import
-    each other as ``matching.…``); then ``sys.modules`` is restored, and the library keeps
-    working through the references its modules hold. The library also resets the warning
-    filters when imported; that is contained here too.
-    """
-    init = metadata.distribution("matching").locate_file("matching/__init__.py")
-    ours = {k: v for k, v in sys.modules.items() if k == "matching" or k.startswith("matching.")}
-    for name in ours:
-        del sys.modules[name]
-    try:
-        spec = util.spec_from_file_location(
-            "matching", init, submodule_search_locations=[str(init.parent)]
-        )
-        module = util.module_from_spec(spec)
-        sys.modules["matching"] = module
-        with warnings.catch_warnings():
-            spec.loader.exec_module(module)
-            games = importlib.import_module("matching.games")
-        return games.HospitalResident
-    finally:
-        for name in [k for k in sys.modules if k == "matching" or k.startswith("matching.")]:
-            del sys.modules[name]
-        sys.modules.update(ours)
-
-
 def library_stable(
     resident_prefs: dict[int, list[int]],
     hospital_prefs: dict[int, list[int]],
     capacities: dict[int, int],
-    hospital_resident=None,
-) -> dict[int, int]:
-    """The resident-optimal stable matching from the ``matching`` library, ``{row: col}``.
+    *,
+    python: str,
+    repeats: int = 1,
+) -> tuple[dict[int, int], list[float]]:
+    """The resident-optimal stable matching of the ``matching`` library: ``({row: col}, the
+    solve time of each repeat)``.
 
-    Residents and hospitals with empty lists are left out (the library warns about them).
+    The library is not in the project's environment (it has our app's name): it runs in
+    ``benchmarks/stable_reference.py`` under ``python``, the interpreter of the venv that
+    `make bench` builds for it. Residents and hospitals with empty lists are left out (the
+    library warns about them).
     """
-    hospital_resident = hospital_resident or load_hospital_resident()
     residents = {r: p for r, p in resident_prefs.items() if p}
     hospitals = {h: p for h, p in hospital_prefs.items() if p}
     if not residents:
-        return {}
-
-    def solve():
-        game = hospital_resident.create_from_dictionaries(
-            residents, hospitals, {h: capacities[h] for h in hospitals}
-        )
-        matching = game.solve(optimal="resident")
-        return {r.name: h.name for h, matched in matching.items() for r in matched}
-
-    if len(residents) < 500:
-        return solve()
-    return _with_deep_recursion(solve)
-
-
-def _with_deep_recursion(fn):
-    """Run ``fn`` in a thread with a large stack and recursion limit.
-
-    The library deep-copies its players, which refer to each other: the copy recurses once
-    per player reached, beyond Python's default limit from about a thousand players.
-    """
-    out: dict = {}
-
-    def target():
-        try:
-            out["value"] = fn()
-        except BaseException as error:  # handed back to the caller's thread
-            out["error"] = error
-
-    limit, size = sys.getrecursionlimit(), threading.stack_size()
-    sys.setrecursionlimit(1_000_000)
-    threading.stack_size(1 << 30)
-    try:
-        thread = threading.Thread(target=target)
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(size)
-        sys.setrecursionlimit(limit)
-    if "error" in out:
-        raise out["error"]
-    return out["value"]
+        return {}, [0.0]
+    problem = {
+        "residents": residents,
+        "hospitals": hospitals,
+        "capacities": {h: capacities[h] for h in hospitals},
+        "repeats": repeats,
+    }
+    answer = subprocess.run(
+        [python, str(Path(__file__).with_name("stable_reference.py"))],
+        input=json.dumps(problem),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = json.loads(answer.stdout)
+    return {int(r): int(h) for r, h in out["pairs"].items()}, out["seconds"]

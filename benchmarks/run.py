@@ -1,6 +1,6 @@
 """Benchmark of the matching engine against reference solvers; writes benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--sizes 1000,10000] [--repeats 5] [--output PATH]
+    .venv/bin/python -m benchmarks.run [--sizes 1000,10000] [--repeats 5] [--output PATH]
 
 For each size: a generated instance (``matching.engine.generate``) of N applicants × the 112
 Mission Cities of the registry (capacities 1–3, 3 ranked preferences each, topics from
@@ -29,28 +29,27 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# Our Django app `matching` must win over the PyPI `matching` library of the same name.
-sys.path.insert(0, str(ROOT))
+import numpy as np
 
-import numpy as np  # noqa: E402 (after the path set-up above)
-
-from benchmarks import references  # noqa: E402
-from matching.engine import Params, run  # noqa: E402
-from matching.engine.assign import (  # noqa: E402
+from benchmarks import references
+from matching.engine import Params, run
+from matching.engine.assign import (
     build_problem,
     host_key,
     preference_lists,
     solve_optimal,
     solve_stable,
 )
-from matching.engine.generate import generate_instance  # noqa: E402
-from matching.engine.scoring import Scorer  # noqa: E402
+from matching.engine.generate import generate_instance
+from matching.engine.scoring import Scorer
+
+ROOT = Path(__file__).resolve().parent.parent
 
 N_HOSTS = 112
 SEED = 2025
@@ -197,12 +196,10 @@ def bench_size(n: int, args, topics, names) -> dict:
     for j, members in hospital.items():
         members.sort(key=lambda i, j=j: host_key(sc, i, j))
     caps = {j: int(c) for j, c in enumerate(capacity)}
-    hospital_resident = references.load_hospital_resident()
-    t_lib, k_lib, lib_pairs = measure(
-        lambda: references.library_stable(resident, hospital, caps, hospital_resident),
-        args.repeats,
-        args.budget,
+    lib_pairs, lib_seconds = references.library_stable(
+        resident, hospital, caps, python=args.reference_python, repeats=args.repeats
     )
+    t_lib, k_lib = statistics.median(lib_seconds), len(lib_seconds)
     t_run_st, k_run_st, result_st = measure(
         lambda: run(apps, hosts, stable_params, axis, topic_names=instance.topic_names),
         args.repeats,
@@ -248,12 +245,18 @@ def bench_size(n: int, args, topics, names) -> dict:
 
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
-    for package in ("numpy", "scipy", "ortools", "matching"):
+    for package in ("numpy", "scipy", "ortools"):
         try:
             out[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             out[package] = "not installed"
     return out
+
+
+def reference_version(python: str) -> str:
+    """The version of the `matching` library in the reference venv."""
+    code = "from importlib import metadata; print(metadata.version('matching'))"
+    return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout
 
 
 def cpu_model() -> str:
@@ -272,7 +275,9 @@ def fmt_seconds(value) -> str:
     return f"{value * 1000:.0f} ms" if value < 10 else f"{value:.1f} s"
 
 
-def markdown(results: list[dict], command: str, started: dt.datetime, loads: tuple) -> str:
+def markdown(
+    results: list[dict], command: str, started: dt.datetime, loads: tuple, reference: str
+) -> str:
     v = versions()
     lines = [
         "# Matching engine benchmark",
@@ -282,7 +287,7 @@ def markdown(results: list[dict], command: str, started: dt.datetime, loads: tup
         f"- Machine: `nproc` = {os.cpu_count()}, {cpu_model()}; load average {loads[0]} at the "
         f"start and {loads[1]} at the end (the machine is shared: other jobs ran meanwhile)",
         f"- Python {v['python']}, numpy {v['numpy']}, scipy {v['scipy']}, "
-        f"OR-tools {v['ortools']}, matching {v['matching']}",
+        f"OR-tools {v['ortools']}, matching {reference} (in its own venv)",
         f"- Instances: `generate_instance(N, 112, seed={SEED}, topics=cities/data/topics.json, "
         "host_names=cities/data/mission_cities.csv)`: capacities 1–3, 3 ranked preferences "
         "each; default weights, minimum score 0.2, no pins or forbids.",
@@ -360,9 +365,14 @@ def main(argv=None) -> None:
     parser.add_argument("--milp-time-limit", type=float, default=120.0)
     parser.add_argument("--skip", default="", help="comma-separated: milp")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "RESULTS.md"))
+    parser.add_argument(
+        "--reference-python",
+        default=str(ROOT / ".venv-reference" / "bin" / "python"),
+        help="the Python of the venv that holds the PyPI `matching` library (`make bench`)",
+    )
     args = parser.parse_args(argv)
     args.skip = {s for s in args.skip.split(",") if s}
-    command = ".venv/bin/python benchmarks/run.py " + " ".join(
+    command = ".venv/bin/python -m benchmarks.run " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
     started = dt.datetime.now(dt.UTC)
@@ -376,7 +386,11 @@ def main(argv=None) -> None:
             seconds = fmt_seconds(row["seconds"])
             print(f"  {row['solver']:60} {seconds:>9} {row['objective']} {row['agrees']}")
     text = markdown(
-        results, command.strip(), started, (f"{load_start:.2f}", f"{os.getloadavg()[0]:.2f}")
+        results,
+        command.strip(),
+        started,
+        (f"{load_start:.2f}", f"{os.getloadavg()[0]:.2f}"),
+        reference_version(args.reference_python).strip(),
     )
     output = Path(args.output)
     output.write_text(keep_end_to_end(text, output), encoding="utf-8")

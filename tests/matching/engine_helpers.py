@@ -280,6 +280,63 @@ def count_blocking(pairs, applicants, hosts, result, params: Params):
     return count
 
 
+def blocks(r, h, pairs, resident, hospital, capacity) -> bool:
+    """Whether (r, h) blocks ``pairs``: both list each other, r prefers h to its partner (or
+    has none), and h has a free place or prefers r to one of the applicants it holds."""
+    if h not in resident[r] or r not in hospital[h]:
+        return False
+    current = pairs.get(r)
+    if current is not None and resident[r].index(current) <= resident[r].index(h):
+        return False
+    held = [x for x, y in pairs.items() if y == h]
+    if len(held) < capacity[h]:
+        return True
+    return any(hospital[h].index(x) > hospital[h].index(r) for x in held)
+
+
+def stable_matchings(resident, hospital, capacity):
+    """Every matching of the lists with no blocking pair, by exhaustive search (small
+    instances only): each applicant gets one host of its list or none, within capacity."""
+    order = sorted(resident)
+    found = []
+
+    def extend(k, pairs, load):
+        if k == len(order):
+            if not any(
+                blocks(r, h, pairs, resident, hospital, capacity)
+                for r in order
+                for h in resident[r]
+            ):
+                found.append(dict(pairs))
+            return
+        r = order[k]
+        extend(k + 1, pairs, load)
+        for h in resident[r]:
+            if load[h] < capacity[h]:
+                pairs[r], load[h] = h, load[h] + 1
+                extend(k + 1, pairs, load)
+                del pairs[r]
+                load[h] -= 1
+
+    extend(0, {}, Counter())
+    return found
+
+
+def resident_optimal_stable(resident, hospital, capacity):
+    """The stable matching every applicant likes at least as well as any other stable one,
+    found among all stable matchings (it exists and is unique: Gale and Shapley, 1962)."""
+    stable = stable_matchings(resident, hospital, capacity)
+    assert stable, "the lists have no stable matching"
+
+    def rank(r, pairs):
+        return resident[r].index(pairs[r]) if r in pairs else len(resident[r])
+
+    best = {r: min(rank(r, m) for m in stable) for r in resident}
+    optimal = [m for m in stable if all(rank(r, m) == best[r] for r in resident)]
+    assert len(optimal) == 1, "no single resident-optimal stable matching"
+    return optimal[0]
+
+
 def pins_problems(applicants, hosts, pins, forbids):
     """Whether a set of pins is infeasible, by the documented rules."""
     apps, hs = {a.id: a for a in applicants}, {h.id: h for h in hosts}

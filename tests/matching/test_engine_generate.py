@@ -14,7 +14,7 @@ from matching.engine.assign import build_problem, solve_optimal
 from matching.engine.generate import generate_instance
 from matching.engine.scoring import Scorer
 
-from .engine_helpers import TOPIC_AXIS
+from .engine_helpers import TOPIC_AXIS, count_blocking
 
 TOPICS = sorted(TOPIC_AXIS.items())
 
@@ -83,19 +83,16 @@ def test_engine_objective_equals_or_tools_min_cost_flow(seed):
     assert abs(references.objective(pairs, score_of) - result.objective) <= 1e-9
 
 
-def test_stable_mode_equals_the_matching_library_on_a_generated_instance():
+def test_stable_mode_has_no_blocking_pair_on_a_generated_instance():
     instance = generate_instance(300, 20, seed=3, topics=TOPICS)
     params = Params(mode="stable")
     result = run(instance.applicants, instance.hosts, params, instance.topic_axis)
-    from .engine_helpers import stable_lists
+    pairs = {p.applicant_id: p.host_id for p in result.proposals}
 
-    resident, hospital = stable_lists(instance.applicants, instance.hosts, result, params)
-    capacity = {h.id: h.capacity for h in instance.hosts}
+    blocking = count_blocking(pairs, instance.applicants, instance.hosts, result, params)
 
-    expected = references.library_stable(resident, hospital, capacity)
-
-    assert {p.applicant_id: p.host_id for p in result.proposals} == expected
-    assert result.blocking_pairs == 0
+    assert len(pairs) > 20
+    assert (blocking, result.blocking_pairs) == (0, 0)
 
 
 _DIGEST_SCRIPT = """

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.references import library_stable, load_hospital_resident
 from matching.engine import InfeasiblePins, Params, run
 from matching.engine.scoring import Scorer
 
@@ -24,11 +23,12 @@ from .engine_helpers import (
     naive_components,
     pins_problems,
     positions,
+    resident_optimal_stable,
     stable_lists,
+    stable_matchings,
     weights_strategy,
 )
 
-HOSPITAL_RESIDENT = load_hospital_resident()
 PROPERTY_SETTINGS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -136,17 +136,26 @@ def _check_against_brute_force(applicants, hosts, params):
     assert result.blocking_pairs == count_blocking(pairs, applicants, hosts, result, params)
 
 
+def test_exhaustive_stable_search_finds_both_stable_matchings_and_the_applicant_optimal_one():
+    resident = {1: [10, 20], 2: [20, 10]}
+    hospital = {10: [2, 1], 20: [1, 2]}
+    capacity = {10: 1, 20: 1}
+
+    stable = stable_matchings(resident, hospital, capacity)
+
+    assert sorted(stable, key=lambda m: m[1]) == [{1: 10, 2: 20}, {1: 20, 2: 10}]
+    assert resident_optimal_stable(resident, hospital, capacity) == {1: 10, 2: 20}
+
+
 @PROPERTY_SETTINGS
 @given(runs(mode=st.just("stable"), with_pins=False))
-def test_stable_mode_has_no_blocking_pair_and_agrees_with_the_matching_library(case):
+def test_stable_mode_is_the_applicant_optimal_stable_matching_found_by_exhaustive_search(case):
     applicants, hosts, params = case
     result = run(applicants, hosts, params, TOPIC_AXIS)
     pairs = _pairs(result)
     resident, hospital = stable_lists(applicants, hosts, result, params)
 
-    expected = library_stable(
-        resident, hospital, {h.id: h.capacity for h in hosts}, HOSPITAL_RESIDENT
-    )
+    expected = resident_optimal_stable(resident, hospital, {h.id: h.capacity for h in hosts})
 
     assert pairs == expected
     assert result.blocking_pairs == 0

@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
-    "simple_history",
     "users",
     "cities",
     "applications",
@@ -59,7 +58,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "twinning.urls"
