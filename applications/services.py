@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import record
 from cities.eligibility import Candidate
 from cities.selectors import eligibility_verdict
 from twinning.emails import queue_email
@@ -53,17 +54,45 @@ class ApplicationLocked(ValidationError):
         )
 
 
-def _set_status(
-    *, application: Application, to: str, by, note: str = "", action=StatusChange.Action.STATUS
-) -> None:
-    StatusChange.objects.create(
+def application_log(
+    *,
+    application: Application,
+    by,
+    action: str = StatusChange.Action.STATUS,
+    to_status: str | None = None,
+    from_status: str | None = None,
+    note: str = "",
+    internal: bool = False,
+    target=None,
+) -> StatusChange:
+    """An entry in the application's trail (its history, shown to the applicant unless
+    `internal`) and the same change in the audit log, inside the caller's transaction. Call it
+    before changing the status: the entry goes from the current status (or `from_status`) to
+    `to_status` (or stays)."""
+    change = StatusChange.objects.create(
         application=application,
         action=action,
-        from_status=application.status,
-        to_status=to,
+        internal=internal,
+        from_status=application.status if from_status is None else from_status,
+        to_status=to_status or application.status,
         by=by,
         note=note,
     )
+    record(
+        actor=by,
+        action=f"application.{getattr(action, 'value', action)}",
+        target=target if target is not None else application,
+        application=application,
+        note=note,
+        data={"from": change.from_status, "to": change.to_status, "internal": internal},
+    )
+    return change
+
+
+def _set_status(
+    *, application: Application, to: str, by, note: str = "", action=StatusChange.Action.STATUS
+) -> None:
+    application_log(application=application, by=by, action=action, to_status=to, note=note)
     application.status = to
     application.save(update_fields=["status", "updated_at"])
 
@@ -89,9 +118,10 @@ def organisation_start(*, user, name: str, country: str) -> Organisation:
     organisation = Organisation(name=name.strip(), country=country)
     organisation.full_clean()
     organisation.save()
-    OrganisationMember.objects.create(
+    member = OrganisationMember.objects.create(
         organisation=organisation, user=user, role=OrganisationMember.Role.OWNER
     )
+    record(actor=user, action="organisation.start", target=organisation, data={"member": member.pk})
     return organisation
 
 
@@ -113,6 +143,12 @@ def invitation_create(*, organisation: Organisation, email: str, by) -> Organisa
     invitation = OrganisationInvitation(organisation=organisation, email=email, invited_by=by)
     invitation.full_clean()
     invitation.save()
+    record(
+        actor=by,
+        action="organisation_invitation.create",
+        target=invitation,
+        data={"organisation": organisation.pk, "email": email},
+    )
     queue_email(
         template="coeditor_invitation",
         to=[email],
@@ -134,6 +170,12 @@ def invitation_accept(*, invitation: OrganisationInvitation, user) -> Organisati
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    record(
+        actor=user,
+        action="organisation_invitation.accept",
+        target=invitation,
+        data={"organisation": invitation.organisation_id, "member": member.pk},
+    )
     return member
 
 
@@ -149,9 +191,7 @@ def application_start(*, organisation: Organisation, call, by) -> Application:
         defaults={"official_name": organisation.name, "country": organisation.country},
     )
     if created:
-        StatusChange.objects.create(
-            application=application, from_status="", to_status=Status.DRAFT, by=by
-        )
+        application_log(application=application, by=by, from_status="", to_status=Status.DRAFT)
     return application
 
 
@@ -171,15 +211,29 @@ def application_update(*, application: Application, data: dict, by) -> Applicati
         if application.country:
             organisation.country = application.country
         organisation.save(update_fields=["name", "country"])
+    record(
+        actor=by,
+        action="application.update",
+        target=application,
+        application=application,
+        data={"fields": sorted(data)},
+    )
     return application
 
 
-def _replace_rows(model, application, rows: list[dict]) -> None:
+def _replace_rows(model, application, rows: list[dict], *, by, action: str) -> None:
     model.objects.filter(application=application).delete()
     objs = [model(application=application, **row) for row in rows]
     for obj in objs:
         obj.full_clean(exclude=["application"], validate_unique=False)
     model.objects.bulk_create(objs)
+    record(
+        actor=by,
+        action=action,
+        target=application,
+        application=application,
+        data={"rows": len(objs)},
+    )
 
 
 @transaction.atomic
@@ -189,6 +243,8 @@ def application_set_representatives(*, application: Application, rows: list[dict
         Representative,
         application,
         [{"position": i, **row} for i, row in enumerate(rows, start=1)],
+        by=by,
+        action="application.set_representatives",
     )
 
 
@@ -196,7 +252,11 @@ def application_set_representatives(*, application: Application, rows: list[dict
 def application_set_learning_needs(*, application: Application, rows: list[dict], by) -> None:
     _require_editable(_locked(application))
     _replace_rows(
-        LearningNeed, application, [{"position": i, **row} for i, row in enumerate(rows, start=1)]
+        LearningNeed,
+        application,
+        [{"position": i, **row} for i, row in enumerate(rows, start=1)],
+        by=by,
+        action="application.set_learning_needs",
     )
 
 
@@ -204,7 +264,11 @@ def application_set_learning_needs(*, application: Application, rows: list[dict]
 def application_set_shares(*, application: Application, rows: list[dict], by) -> None:
     _require_editable(_locked(application))
     _replace_rows(
-        ShareOffer, application, [{"position": i, **row} for i, row in enumerate(rows, start=1)]
+        ShareOffer,
+        application,
+        [{"position": i, **row} for i, row in enumerate(rows, start=1)],
+        by=by,
+        action="application.set_shares",
     )
 
 
@@ -223,7 +287,11 @@ def application_set_preferences(*, application: Application, rows: list[dict], b
             % {"n": application.call.max_preferences}
         )
     _replace_rows(
-        Preference, application, [{"rank": i, **row} for i, row in enumerate(rows, start=1)]
+        Preference,
+        application,
+        [{"rank": i, **row} for i, row in enumerate(rows, start=1)],
+        by=by,
+        action="application.set_preferences",
     )
 
 
@@ -248,6 +316,13 @@ def document_store(*, application: Application, kind: str, upload, info: PdfInfo
     previous = getattr(application, field)
     setattr(application, field, document)
     application.save(update_fields=[field, "updated_at"])
+    record(
+        actor=by,
+        action="document.upload",
+        target=document,
+        application=application,
+        data={"kind": kind, "replaces": previous.pk if previous else None, "sha256": info.sha256},
+    )
     if previous is not None:  # the new upload replaces it, file and all
         previous.file.delete(save=False)
         previous.delete()
@@ -378,14 +453,7 @@ def application_set_status(*, application: Application, to: str, by, note: str =
     if application.status != to:
         _set_status(application=application, to=to, by=by)
         if note.strip():
-            StatusChange.objects.create(
-                application=application,
-                internal=True,
-                from_status=to,
-                to_status=to,
-                by=by,
-                note=note.strip(),
-            )
+            application_log(application=application, by=by, internal=True, note=note.strip())
 
 
 @transaction.atomic
@@ -398,12 +466,10 @@ def application_override_verdict(*, application: Application, verdict: str, reas
     application.verdict_override = verdict
     application.verdict_override_reason = reason.strip()
     application.save(update_fields=["verdict_override", "verdict_override_reason", "updated_at"])
-    StatusChange.objects.create(
+    application_log(
         application=application,
         action=StatusChange.Action.ELIGIBILITY,
         internal=True,
-        from_status=application.status,
-        to_status=application.status,
         by=by,
         note=_("Eligibility set to %(verdict)s: %(reason)s")
         % {

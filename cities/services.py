@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from audit.services import record
+
 from .models import Call, CallMissionCity, CityItem, EligibleCountry, MissionCity, Topic
 from .text import ascii_slug
 
@@ -28,6 +30,12 @@ class LoadReport:
             self.created[model_name] = self.created.get(model_name, 0) + 1
         elif changed:
             self.updated[model_name] = self.updated.get(model_name, 0) + 1
+
+    def as_data(self) -> dict:
+        return {
+            "created": {str(m): n for m, n in self.created.items()},
+            "updated": {str(m): n for m, n in self.updated.items()},
+        }
 
     @property
     def changed(self) -> bool:
@@ -97,6 +105,13 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
                 {"aliases": aliases},
                 create_only={"slug": ascii_slug(row["name"])},
             )
+    if report.changed:
+        record(
+            actor=None,
+            action="reference_data.load",
+            note=str(report),
+            data=report.as_data(),
+        )
     return report
 
 
@@ -149,6 +164,14 @@ def call_data_load(*, path: Path) -> tuple[Call, LoadReport]:
             create_only={"capacity": city.get("capacity", call.default_capacity)},
         )
         _load_items(participation, city["items"], topics, report)
+    if report.changed:
+        record(
+            actor=None,
+            action="call.load",
+            target=call,
+            note=str(report),
+            data={"path": path.name, **report.as_data()},
+        )
     return call, report
 
 
@@ -218,4 +241,5 @@ def call_copy(*, source: Call, slug: str, title: str, opens_at, closes_at) -> Ca
                 description=item.description,
             )
             item_copy.topics.set(item.topics.all())
+    record(actor=None, action="call.copy", target=call, data={"source": source.slug})
     return call

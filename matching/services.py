@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, StatusChange
 from applications.selectors import application_recipients
-from applications.services import application_mark_paired
+from applications.services import application_log, application_mark_paired
+from audit.services import record
 from cities.models import CallMissionCity, MissionCityMembership
 from twinning.emails import queue_email
 
@@ -61,6 +62,7 @@ def run_start(*, call, mode: str = MatchingRun.Mode.OPTIMAL, by=None, enqueue=Tr
     run = MatchingRun.objects.create(
         call=call, mode=mode, parameters=_parameters(call, mode), started_by=by
     )
+    record(actor=by, action="matching_run.start", target=run, data={"mode": mode})
     if enqueue:
         from .tasks import task_run_matching
 
@@ -160,6 +162,12 @@ def run_execute(*, run_id: int, keep_candidates: bool = False) -> MatchingRun:
             "total": round(time.perf_counter() - started, 4),
         }
         run.save()
+        record(
+            actor=None,
+            action="matching_run.succeed",
+            target=run,
+            data={"proposals": len(result.proposals), "unmatched": len(result.unmatched)},
+        )
     run.candidates = result.candidates if keep_candidates else None
     return run
 
@@ -180,14 +188,26 @@ def _jsonable(value):
     return str(value)
 
 
+@transaction.atomic
 def run_fail(*, run_id: int, error: str) -> MatchingRun:
     """Mark a run failed; earlier runs and published pairings are untouched."""
-    MatchingRun.objects.filter(pk=run_id).exclude(status=RunStatus.SUCCEEDED).update(
-        status=RunStatus.FAILED,
-        error=error[:10000],
-        finished_at=timezone.now(),
-        progress_message="",
+    failed = (
+        MatchingRun.objects.filter(pk=run_id)
+        .exclude(status=RunStatus.SUCCEEDED)
+        .update(
+            status=RunStatus.FAILED,
+            error=error[:10000],
+            finished_at=timezone.now(),
+            progress_message="",
+        )
     )
+    if failed:
+        record(
+            actor=None,
+            action="matching_run.fail",
+            target=MatchingRun.objects.get(pk=run_id),
+            note=error.splitlines()[0] if error else "",
+        )
     logger.warning("Matching run %s failed: %s", run_id, error.splitlines()[0] if error else "")
     return MatchingRun.objects.get(pk=run_id)
 
@@ -218,12 +238,11 @@ def proposal_decide(*, proposal: Proposal, decision: str, by, reason: str = "", 
     proposal.decided_by = by
     proposal.decided_at = timezone.now()
     proposal.save()
-    StatusChange.objects.create(
+    application_log(
         application=proposal.application,
         action=StatusChange.Action.MATCHING,
         internal=True,
-        from_status=proposal.application.status,
-        to_status=proposal.application.status,
+        target=proposal,
         by=by,
         note=_("Matching run %(run)d: proposal to %(city)s %(decision)s. %(reason)s")
         % {
@@ -244,6 +263,14 @@ def constraint_set(*, application, mission_city, kind: str, by, reason: str = ""
         application=application,
         mission_city=mission_city,
         defaults={"kind": kind, "reason": reason, "created_by": by},
+    )
+    record(
+        actor=by,
+        action=f"pair_constraint.{kind}",
+        target=constraint,
+        application=application,
+        note=reason,
+        data={"mission_city": mission_city.pk, "kind": kind},
     )
     return constraint
 
@@ -344,4 +371,10 @@ def run_publish(*, run: MatchingRun, by) -> list[Pairing]:
         )
     run.published_at = timezone.now()
     run.save(update_fields=["published_at"])
+    record(
+        actor=by,
+        action="matching_run.publish",
+        target=run,
+        data={"pairings": [p.pk for p in pairings]},
+    )
     return pairings

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from applications import selectors as app_selectors
 from applications.models import Application, OrganisationMember, ShortlistEntry, StatusChange
+from applications.services import application_log
+from audit.services import record
 from cities.models import CallMissionCity, MissionCity, MissionCityMembership
 from matching.models import Pairing
 from twinning.emails import queue_email
@@ -70,6 +72,12 @@ def invitation_create(*, mission_city: MissionCity, email: str, by) -> MissionCi
     )
     invitation.full_clean()
     invitation.save()
+    record(
+        actor=by,
+        action="mission_city_invitation.create",
+        target=invitation,
+        data={"mission_city": mission_city.pk, "email": invitation.email},
+    )
     _send_invitation(invitation)
     return invitation
 
@@ -78,6 +86,7 @@ def invitation_create(*, mission_city: MissionCity, email: str, by) -> MissionCi
 def invitation_resend(*, invitation: MissionCityInvitation, by) -> None:
     if invitation.state != MissionCityInvitation.State.PENDING:
         raise ValidationError(_("Only a pending invitation can be sent again."))
+    record(actor=by, action="mission_city_invitation.resend", target=invitation)
     _send_invitation(invitation)
 
 
@@ -87,6 +96,7 @@ def invitation_revoke(*, invitation: MissionCityInvitation, by) -> None:
     if invitation.accepted_at is None and not invitation.revoked:
         invitation.revoked = True
         invitation.save(update_fields=["revoked"])
+        record(actor=by, action="mission_city_invitation.revoke", target=invitation)
 
 
 @transaction.atomic
@@ -112,6 +122,12 @@ def invitation_accept(*, invitation: MissionCityInvitation, user) -> MissionCity
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record(
+        actor=user,
+        action="mission_city_invitation.accept",
+        target=invitation,
+        data={"membership": membership.pk, "restored": not created},
+    )
     selectors.forget_member_cities(user)
     return membership
 
@@ -122,6 +138,12 @@ def membership_revoke(*, membership: MissionCityMembership, by) -> None:
     if membership.revoked_at is None:
         membership.revoked_at = timezone.now()
         membership.save(update_fields=["revoked_at"])
+        record(
+            actor=by,
+            action="membership.revoke",
+            target=membership,
+            data={"user": membership.user_id, "mission_city": membership.mission_city_id},
+        )
 
 
 # Shortlists -------------------------------------------------------------------------------
@@ -195,6 +217,13 @@ def shortlist_add(
     )
     entry.full_clean()
     entry.save()
+    record(
+        actor=by,
+        action="shortlist.add",
+        target=entry,
+        application=application,
+        data={"mission_city": city.pk, "rank": entry.rank},
+    )
     return entry
 
 
@@ -202,8 +231,20 @@ def shortlist_add(
 def shortlist_remove(*, city: CallMissionCity, application: Application, by) -> None:
     """Take an application off the shortlist; the ones below move up."""
     city = _lock_city(city)
-    ShortlistEntry.objects.filter(mission_city=city, application=application).delete()
+    entry = ShortlistEntry.objects.filter(mission_city=city, application=application).first()
+    if entry is None:
+        return
+    label = str(entry)
+    entry.delete()
     _write_order(city, _ordered_ids(city))
+    record(
+        actor=by,
+        action="shortlist.remove",
+        target=city,
+        application=application,
+        note=label,
+        data={"mission_city": city.pk},
+    )
 
 
 @transaction.atomic
@@ -220,6 +261,13 @@ def shortlist_move(*, city: CallMissionCity, application: Application, direction
     if 0 <= j < len(order):
         order[i], order[j] = order[j], order[i]
         _write_order(city, order)
+        record(
+            actor=by,
+            action="shortlist.move",
+            target=city,
+            application=application,
+            data={"mission_city": city.pk, "direction": direction, "order": order},
+        )
 
 
 @transaction.atomic
@@ -229,6 +277,12 @@ def shortlist_reorder(*, city: CallMissionCity, application_ids: list[int], by) 
     if sorted(application_ids) != sorted(_ordered_ids(city)):
         raise ValidationError(_("The order must name every shortlisted application once."))
     _write_order(city, list(application_ids))
+    record(
+        actor=by,
+        action="shortlist.reorder",
+        target=city,
+        data={"mission_city": city.pk, "order": list(application_ids)},
+    )
 
 
 @transaction.atomic
@@ -243,6 +297,14 @@ def shortlist_set_note(
     entry.note = _clean_note(note)
     entry.added_by = entry.added_by or by
     entry.save(update_fields=["note", "added_by", "updated_at"])
+    record(
+        actor=by,
+        action="shortlist.set_note",
+        target=entry,
+        application=application,
+        note=entry.note,
+        data={"mission_city": city.pk},
+    )
     return entry
 
 
@@ -282,12 +344,12 @@ def _answer(*, pairing: Pairing, side: str, decision: str, reason: str, by) -> P
         note = _("%(who)s declined the pairing with %(partner)s.")
     # The note is shown on the applicant's status page, so the reason stays with the pairing
     # (for staff) and in the e-mail to staff.
-    StatusChange.objects.create(
+    application_log(
         application=application,
-        from_status=application.status,
-        to_status=application.status,
+        action=StatusChange.Action.CONFIRMATION,
         by=by,
         note=note % {"who": who, "partner": partner},
+        target=pairing,
     )
     queue_email(
         template="workspace_pairing_answer",

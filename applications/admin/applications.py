@@ -222,11 +222,15 @@ class ApplicationAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "—"
         return format_html(
-            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
+            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a> '
+            '<a href="{}?application__id__exact={}">{}</a>',
             reverse("admin:applications_application_request_info", args=[obj.pk]),
             _("Ask for more information"),
             reverse("admin:applications_application_review", args=[obj.pk]),
             _("Review"),
+            reverse("admin:audit_auditentry_changelist"),
+            obj.pk,
+            _("Audit log"),
         )
 
     def save_model(self, request, obj, form, change):

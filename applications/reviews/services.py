@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import record
+
 from ..models import (
     Application,
     Review,
@@ -13,6 +15,7 @@ from ..models import (
     ReviewSettings,
     StatusChange,
 )
+from ..services import application_log
 
 Status = Application.Status
 
@@ -27,11 +30,19 @@ DEFAULT_CRITERIA = [
 @transaction.atomic
 def review_setup(*, call) -> list[ReviewCriterion]:
     """The call's review criteria, created with the defaults the first time."""
-    ReviewSettings.objects.get_or_create(call=call)
+    review_settings, created = ReviewSettings.objects.get_or_create(call=call)
+    if created:
+        record(actor=None, action="review_settings.create", target=review_settings)
     if not ReviewCriterion.objects.filter(call=call).exists():
         ReviewCriterion.objects.bulk_create(
             ReviewCriterion(call=call, slug=slug, name=str(name), position=i)
             for i, (slug, name) in enumerate(DEFAULT_CRITERIA)
+        )
+        record(
+            actor=None,
+            action="review_criterion.create_defaults",
+            target=call,
+            data={"slugs": [slug for slug, _name in DEFAULT_CRITERIA]},
         )
     return list(ReviewCriterion.objects.filter(call=call).order_by("position"))
 
@@ -40,9 +51,17 @@ def review_setup(*, call) -> list[ReviewCriterion]:
 def review_assign(*, application: Application, reviewer, by) -> ReviewAssignment:
     if not reviewer.is_staff:
         raise ValidationError(_("Only staff can review applications."))
-    assignment, _created = ReviewAssignment.objects.get_or_create(
+    assignment, created = ReviewAssignment.objects.get_or_create(
         application=application, reviewer=reviewer
     )
+    if created:
+        record(
+            actor=by,
+            action="review.assign",
+            target=assignment,
+            application=application,
+            data={"reviewer": reviewer.pk},
+        )
     return assignment
 
 
@@ -56,7 +75,15 @@ def review_declare_conflict(*, application: Application, reviewer, reason: str) 
     assignment.conflict = True
     assignment.conflict_reason = reason.strip()
     assignment.save(update_fields=["conflict", "conflict_reason"])
-    Review.objects.filter(application=application, reviewer=reviewer).delete()
+    deleted, _counts = Review.objects.filter(application=application, reviewer=reviewer).delete()
+    record(
+        actor=reviewer,
+        action="review.declare_conflict",
+        target=assignment,
+        application=application,
+        note=reason.strip(),
+        data={"reviews_deleted": deleted},
+    )
 
 
 @transaction.atomic
@@ -83,13 +110,12 @@ def review_submit(*, application: Application, reviewer, scores: dict, comment: 
     ReviewScore.objects.bulk_create(
         ReviewScore(review=review, criterion_id=pk, score=score) for pk, score in scores.items()
     )
-    StatusChange.objects.create(
+    application_log(
         application=application,
         action=StatusChange.Action.REVIEW,
         internal=True,
-        from_status=application.status,
-        to_status=application.status,
         by=reviewer,
         note=_("Review: total %(total)s") % {"total": review.total},
+        target=review,
     )
     return review

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
+    "audit",
     "users",
     "cities",
     "applications",

@@ -1,0 +1,538 @@
+"""The audit service, and a walk over every service: each public function of every
+`services.py` of our apps either writes an audit entry or is on the short allow-list below.
+
+The services are found by introspection, so a new service fails `test_every_service_is_walked`
+until it has a scenario here (and writes an entry) or a reason on the allow-list.
+"""
+
+import datetime as dt
+import importlib
+import inspect
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from applications import services as app_services
+from applications.documents import inspect_pdf
+from applications.models import Application, Document, OrganisationInvitation
+from applications.reviews import services as review_services
+from audit.models import AuditEntry
+from audit.services import record
+from cities import services as city_services
+from cities.models import Call, Topic
+from matching import services as matching_services
+from matching.models import Proposal
+from tests.applications.pdfs import pdf_upload
+from tests.factories import CallFactory, UserFactory
+from tests.workspace.helpers import city, member, submitted
+from workspace import services as ws_services
+from workspace.models import MissionCityInvitation
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(settings.BASE_DIR)
+
+# Public service functions that change nothing, each with the reason.
+NOT_STATE_CHANGING = {
+    "audit.services.record": "the audit service itself",
+    "workspace.services.invitation_check": "a check: raises ValidationError or returns",
+    "matching.services.format_error": "formats an exception as text",
+    "matching.services.settings_for": (
+        "reads a call's matching settings, creating the default row on first read; staff "
+        "change the settings in the admin (Django's admin log)"
+    ),
+}
+
+
+def _service_modules():
+    """Every services.py of our apps (the directories with an apps.py), sub-packages included."""
+    apps = [p.parent for p in ROOT.glob("*/apps.py")]
+    for app in sorted(apps):
+        for path in sorted(app.rglob("services.py")):
+            module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            yield importlib.import_module(module)
+
+
+def public_services() -> dict:
+    found = {}
+    for module in _service_modules():
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if not name.startswith("_") and fn.__module__ == module.__name__:
+                found[f"{module.__name__}.{name}"] = (module, name)
+    return found
+
+
+# Scenarios: arrange with the world, return (expected action, act). Only `act` is watched. ------
+
+
+@pytest.fixture
+def world(db):
+    source = Call.objects.get(slug="2025")
+    call = city_services.call_copy(
+        source=source,
+        slug="audit-walk",
+        title="Audit walk",
+        opens_at=timezone.now() - dt.timedelta(days=1),
+        closes_at=timezone.now() + dt.timedelta(days=30),
+    )
+    staff = UserFactory(email="staff@nzc.example", is_staff=True, is_superuser=True)
+    return {"call": call, "staff": staff, "torino": city(call, "Torino")}
+
+
+def _draft(w, name="Plymouth"):
+    return submitted(w["call"], name, submit=False)
+
+
+def _submitted(w, name="Plymouth"):
+    return submitted(w["call"], name)
+
+
+def _owner(application):
+    return application.organisation.members.get().user
+
+
+def _eligible(w, name="Plymouth"):
+    application = _submitted(w, name)
+    assert application.effective_verdict == Application.Verdict.ELIGIBLE
+    return application
+
+
+def _succeeded_run(w):
+    _eligible(w)
+    run = matching_services.run_start(call=w["call"], by=w["staff"], enqueue=False)
+    return matching_services.run_execute(run_id=run.pk)
+
+
+def _published(w):
+    run = _succeeded_run(w)
+    proposal = Proposal.objects.filter(run=run).first()
+    matching_services.proposal_decide(proposal=proposal, decision="approved", by=w["staff"])
+    return matching_services.run_publish(run=run, by=w["staff"])[0]
+
+
+def _invitation(w):
+    return ws_services.invitation_create(
+        mission_city=w["torino"].mission_city, email="anna@torino.example", by=w["staff"]
+    )
+
+
+def _shortlisted(w, *names):
+    user = member("member@torino.example", w["torino"])
+    apps = [_submitted(w, n) for n in names]
+    for a in apps:
+        ws_services.shortlist_add(city=w["torino"], application=a, by=user)
+    return user, apps
+
+
+def s_organisation_start(w):
+    user = UserFactory()
+    return "organisation.start", lambda: app_services.organisation_start(
+        user=user, name="Brest", country="FR"
+    )
+
+
+def s_org_invitation_create(w):
+    a = _draft(w)
+    return "organisation_invitation.create", lambda: app_services.invitation_create(
+        organisation=a.organisation, email="colleague@plymouth.example", by=_owner(a)
+    )
+
+
+def s_org_invitation_accept(w):
+    a = _draft(w)
+    invitation = app_services.invitation_create(
+        organisation=a.organisation, email="colleague@plymouth.example", by=_owner(a)
+    )
+    user = UserFactory(email="colleague@plymouth.example")
+    return "organisation_invitation.accept", lambda: app_services.invitation_accept(
+        invitation=OrganisationInvitation.objects.get(pk=invitation.pk), user=user
+    )
+
+
+def s_application_start(w):
+    user = UserFactory()
+    organisation = app_services.organisation_start(user=user, name="Brest", country="FR")
+    return "application.status", lambda: app_services.application_start(
+        organisation=organisation, call=w["call"], by=user
+    )
+
+
+def s_application_update(w):
+    a = _draft(w)
+    return "application.update", lambda: app_services.application_update(
+        application=a, data={"population": 1000}, by=_owner(a)
+    )
+
+
+def s_set_representatives(w):
+    a = _draft(w)
+    return "application.set_representatives", lambda: app_services.application_set_representatives(
+        application=a, rows=[{"name": "Ada", "email": "ada@plymouth.example"}], by=_owner(a)
+    )
+
+
+def s_set_learning_needs(w):
+    a = _draft(w)
+    rows = [{"topic": Topic.objects.get(slug="energy-systems"), "text": "x"}]
+    return "application.set_learning_needs", lambda: app_services.application_set_learning_needs(
+        application=a, rows=rows, by=_owner(a)
+    )
+
+
+def s_set_shares(w):
+    a = _draft(w)
+    rows = [{"topic": Topic.objects.get(slug="built-environment"), "text": "x"}]
+    return "application.set_shares", lambda: app_services.application_set_shares(
+        application=a, rows=rows, by=_owner(a)
+    )
+
+
+def s_set_preferences(w):
+    a = _draft(w)
+    rows = [{"mission_city": w["torino"], "reason": "r"}]
+    return "application.set_preferences", lambda: app_services.application_set_preferences(
+        application=a, rows=rows, by=_owner(a)
+    )
+
+
+def s_document_store(w):
+    a = _draft(w)
+    upload = pdf_upload()
+    info = inspect_pdf(upload)
+    return "document.upload", lambda: app_services.document_store(
+        application=a, kind=Document.Kind.PLAN, upload=upload, info=info, by=_owner(a)
+    )
+
+
+def s_application_submit(w):
+    a = _draft(w)
+    return "application.status", lambda: app_services.application_submit(
+        application=a, by=_owner(a)
+    )
+
+
+def s_application_withdraw(w):
+    a = _submitted(w)
+    return "application.status", lambda: app_services.application_withdraw(
+        application=a, by=_owner(a), reason="No time"
+    )
+
+
+def s_application_request_info(w):
+    a = _submitted(w)
+    return "application.status", lambda: app_services.application_request_info(
+        application=a, by=w["staff"], message="Send the plan"
+    )
+
+
+def s_application_set_status(w):
+    a = _submitted(w)
+    return "application.status", lambda: app_services.application_set_status(
+        application=a, to=Application.Status.UNDER_REVIEW, by=w["staff"]
+    )
+
+
+def s_application_override_verdict(w):
+    a = _submitted(w)
+    return "application.eligibility", lambda: app_services.application_override_verdict(
+        application=a, verdict=Application.Verdict.INELIGIBLE, reason="Not a city", by=w["staff"]
+    )
+
+
+def s_application_mark_paired(w):
+    a = _submitted(w)
+    return "application.publication", lambda: app_services.application_mark_paired(
+        application=a, city_name="Torino", by=w["staff"]
+    )
+
+
+def s_application_log(w):
+    a = _submitted(w)
+    return "application.status", lambda: app_services.application_log(
+        application=a, by=w["staff"], internal=True, note="Called the city"
+    )
+
+
+def s_review_setup(w):
+    call = CallFactory()
+    return "review_criterion.create_defaults", lambda: review_services.review_setup(call=call)
+
+
+def s_review_assign(w):
+    a = _submitted(w)
+    return "review.assign", lambda: review_services.review_assign(
+        application=a, reviewer=w["staff"], by=w["staff"]
+    )
+
+
+def s_review_declare_conflict(w):
+    a = _submitted(w)
+    return "review.declare_conflict", lambda: review_services.review_declare_conflict(
+        application=a, reviewer=w["staff"], reason="My city"
+    )
+
+
+def s_review_submit(w):
+    a = _submitted(w)
+    review_services.review_assign(application=a, reviewer=w["staff"], by=w["staff"])
+    scores = {c.pk: 4 for c in review_services.review_setup(call=a.call)}
+    return "application.review", lambda: review_services.review_submit(
+        application=a, reviewer=w["staff"], scores=scores
+    )
+
+
+def s_reference_data_load(w):
+    Topic.objects.filter(slug="energy-systems").update(name="Changed by hand")
+    return "reference_data.load", lambda: city_services.reference_data_load()
+
+
+def s_call_data_load(w):
+    w["torino"].__class__.objects.filter(call__slug="2025", display_name="Torino").update(
+        display_name="Changed by hand"
+    )
+    path = Path(city_services.DATA_DIR) / "call_2025.json"
+    return "call.load", lambda: city_services.call_data_load(path=path)
+
+
+def s_call_copy(w):
+    return "call.copy", lambda: city_services.call_copy(
+        source=w["call"],
+        slug="copy",
+        title="Copy",
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + dt.timedelta(days=3),
+    )
+
+
+def s_run_start(w):
+    return "matching_run.start", lambda: matching_services.run_start(
+        call=w["call"], by=w["staff"], enqueue=False
+    )
+
+
+def s_run_execute(w):
+    _eligible(w)
+    run = matching_services.run_start(call=w["call"], by=w["staff"], enqueue=False)
+    return "matching_run.succeed", lambda: matching_services.run_execute(run_id=run.pk)
+
+
+def s_run_fail(w):
+    run = matching_services.run_start(call=w["call"], by=w["staff"], enqueue=False)
+    return "matching_run.fail", lambda: matching_services.run_fail(run_id=run.pk, error="Boom")
+
+
+def s_proposal_decide(w):
+    proposal = Proposal.objects.filter(run=_succeeded_run(w)).first()
+    return "application.matching", lambda: matching_services.proposal_decide(
+        proposal=proposal, decision="approved", by=w["staff"]
+    )
+
+
+def s_constraint_set(w):
+    a = _submitted(w)
+    return "pair_constraint.forbid", lambda: matching_services.constraint_set(
+        application=a, mission_city=w["torino"], kind="forbid", by=w["staff"], reason="Too close"
+    )
+
+
+def s_run_publish(w):
+    run = _succeeded_run(w)
+    proposal = Proposal.objects.filter(run=run).first()
+    matching_services.proposal_decide(proposal=proposal, decision="approved", by=w["staff"])
+    return "matching_run.publish", lambda: matching_services.run_publish(run=run, by=w["staff"])
+
+
+def s_ws_invitation_create(w):
+    return "mission_city_invitation.create", lambda: _invitation(w)
+
+
+def s_ws_invitation_resend(w):
+    invitation = _invitation(w)
+    return "mission_city_invitation.resend", lambda: ws_services.invitation_resend(
+        invitation=invitation, by=w["staff"]
+    )
+
+
+def s_ws_invitation_revoke(w):
+    invitation = _invitation(w)
+    return "mission_city_invitation.revoke", lambda: ws_services.invitation_revoke(
+        invitation=invitation, by=w["staff"]
+    )
+
+
+def s_ws_invitation_accept(w):
+    invitation = _invitation(w)
+    user = UserFactory(email="anna@torino.example")
+    return "mission_city_invitation.accept", lambda: ws_services.invitation_accept(
+        invitation=MissionCityInvitation.objects.get(pk=invitation.pk), user=user
+    )
+
+
+def s_membership_revoke(w):
+    user = member("member@torino.example", w["torino"])
+    membership = user.mission_city_memberships.get()
+    return "membership.revoke", lambda: ws_services.membership_revoke(
+        membership=membership, by=w["staff"]
+    )
+
+
+def s_shortlist_add(w):
+    a = _submitted(w)
+    user = member("member@torino.example", w["torino"])
+    return "shortlist.add", lambda: ws_services.shortlist_add(
+        city=w["torino"], application=a, by=user, note="Good fit"
+    )
+
+
+def s_shortlist_remove(w):
+    user, (a,) = _shortlisted(w, "Plymouth")
+    return "shortlist.remove", lambda: ws_services.shortlist_remove(
+        city=w["torino"], application=a, by=user
+    )
+
+
+def s_shortlist_move(w):
+    user, (_a, b) = _shortlisted(w, "Plymouth", "Bergamo")
+    return "shortlist.move", lambda: ws_services.shortlist_move(
+        city=w["torino"], application=b, direction="up", by=user
+    )
+
+
+def s_shortlist_reorder(w):
+    user, (a, b) = _shortlisted(w, "Plymouth", "Bergamo")
+    return "shortlist.reorder", lambda: ws_services.shortlist_reorder(
+        city=w["torino"], application_ids=[b.pk, a.pk], by=user
+    )
+
+
+def s_shortlist_set_note(w):
+    user, (a,) = _shortlisted(w, "Plymouth")
+    return "shortlist.set_note", lambda: ws_services.shortlist_set_note(
+        city=w["torino"], application=a, note="Call them", by=user
+    )
+
+
+def s_pairing_answer_as_host(w):
+    pairing = _published(w)
+    user = member("member@host.example", pairing.mission_city)
+    return "application.confirmation", lambda: ws_services.pairing_answer_as_host(
+        pairing=pairing, decision="confirmed", by=user
+    )
+
+
+def s_pairing_answer_as_twin(w):
+    pairing = _published(w)
+    return "application.confirmation", lambda: ws_services.pairing_answer_as_twin(
+        pairing=pairing, decision="confirmed", by=_owner(pairing.application)
+    )
+
+
+SCENARIOS = {
+    "applications.services.organisation_start": s_organisation_start,
+    "applications.services.invitation_create": s_org_invitation_create,
+    "applications.services.invitation_accept": s_org_invitation_accept,
+    "applications.services.application_start": s_application_start,
+    "applications.services.application_update": s_application_update,
+    "applications.services.application_set_representatives": s_set_representatives,
+    "applications.services.application_set_learning_needs": s_set_learning_needs,
+    "applications.services.application_set_shares": s_set_shares,
+    "applications.services.application_set_preferences": s_set_preferences,
+    "applications.services.document_store": s_document_store,
+    "applications.services.application_submit": s_application_submit,
+    "applications.services.application_withdraw": s_application_withdraw,
+    "applications.services.application_request_info": s_application_request_info,
+    "applications.services.application_set_status": s_application_set_status,
+    "applications.services.application_override_verdict": s_application_override_verdict,
+    "applications.services.application_mark_paired": s_application_mark_paired,
+    "applications.services.application_log": s_application_log,
+    "applications.reviews.services.review_setup": s_review_setup,
+    "applications.reviews.services.review_assign": s_review_assign,
+    "applications.reviews.services.review_declare_conflict": s_review_declare_conflict,
+    "applications.reviews.services.review_submit": s_review_submit,
+    "cities.services.reference_data_load": s_reference_data_load,
+    "cities.services.call_data_load": s_call_data_load,
+    "cities.services.call_copy": s_call_copy,
+    "matching.services.run_start": s_run_start,
+    "matching.services.run_execute": s_run_execute,
+    "matching.services.run_fail": s_run_fail,
+    "matching.services.proposal_decide": s_proposal_decide,
+    "matching.services.constraint_set": s_constraint_set,
+    "matching.services.run_publish": s_run_publish,
+    "workspace.services.invitation_create": s_ws_invitation_create,
+    "workspace.services.invitation_resend": s_ws_invitation_resend,
+    "workspace.services.invitation_revoke": s_ws_invitation_revoke,
+    "workspace.services.invitation_accept": s_ws_invitation_accept,
+    "workspace.services.membership_revoke": s_membership_revoke,
+    "workspace.services.shortlist_add": s_shortlist_add,
+    "workspace.services.shortlist_remove": s_shortlist_remove,
+    "workspace.services.shortlist_move": s_shortlist_move,
+    "workspace.services.shortlist_reorder": s_shortlist_reorder,
+    "workspace.services.shortlist_set_note": s_shortlist_set_note,
+    "workspace.services.pairing_answer_as_host": s_pairing_answer_as_host,
+    "workspace.services.pairing_answer_as_twin": s_pairing_answer_as_twin,
+}
+
+
+def test_every_service_is_walked():
+    found = set(public_services())
+    assert sorted(found - set(SCENARIOS) - set(NOT_STATE_CHANGING)) == [], (
+        "new service(s): add a scenario that shows the audit entry, or a reason to the allow-list"
+    )
+    assert sorted((set(SCENARIOS) | set(NOT_STATE_CHANGING)) - found) == [], "stale names"
+    assert set(SCENARIOS).isdisjoint(NOT_STATE_CHANGING)
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_service_writes_an_audit_entry(name, world):
+    module, attr = public_services()[name]
+    action, act = SCENARIOS[name](world)
+    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with mock.patch.object(module, attr, wraps=getattr(module, attr)) as spy:
+        act()
+    assert spy.called, f"the scenario of {name} does not call it"
+    written = list(AuditEntry.objects.filter(pk__gt=last).values_list("action", flat=True))
+    assert action in written
+
+
+# The service itself --------------------------------------------------------------------------
+
+
+def test_record_keeps_actor_target_and_labels(world):
+    staff, torino = world["staff"], world["torino"]
+    with transaction.atomic():
+        entry = record(
+            actor=staff,
+            action="test.thing",
+            target=torino,
+            note="why",
+            data={"at": dt.date(2026, 1, 2)},
+        )
+    entry.refresh_from_db()
+    assert (entry.actor, entry.actor_label, entry.action) == (
+        staff,
+        "staff@nzc.example",
+        "test.thing",
+    )
+    assert entry.target_type == ContentType.objects.get_for_model(torino)
+    assert (entry.target_id, entry.target_label) == (str(torino.pk), str(torino))
+    assert (entry.note, entry.data) == ("why", {"at": "2026-01-02"})
+
+
+def test_record_label_survives_the_target(world):
+    a = _submitted(world)
+    with transaction.atomic():
+        entry = record(actor=None, action="test.delete", target=a, application=a)
+    label = str(a)
+    Application.objects.filter(pk=a.pk).delete()
+    entry.refresh_from_db()
+    assert (entry.target_label, entry.application, entry.actor_label) == (label, None, "")
+
+
+def test_record_refuses_a_bare_action():
+    with transaction.atomic(), pytest.raises(ValueError):
+        record(actor=None, action="thing")
