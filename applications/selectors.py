@@ -90,10 +90,12 @@ def application_recipients(application: Application) -> list[str]:
     )
 
 
-def application_missing(application: Application) -> list[Missing]:
+def application_missing(application: Application, *, imported: bool = False) -> list[Missing]:
     """What still has to be answered before the application can be submitted.
 
-    Uses the prefetched rows when the application came from `application_full`.
+    Uses the prefetched rows when the application came from `application_full`. An application
+    that staff import (`imported`) may come without its documents (the endorsement letter) and
+    without preferred Mission Cities (the applicant left the choice to the programme).
     """
     missing = []
     add = lambda step, message: missing.append(Missing(step, message))  # noqa: E731
@@ -134,7 +136,7 @@ def application_missing(application: Application) -> list[Missing]:
                 _("What you want to learn about “%(topic)s”.") % {"topic": need.topic.name},
             )
     preferences = list(a.preferences.all())
-    if not preferences:
+    if not preferences and not imported:
         add("preferences", _("At least one preferred Mission City."))
     for pref in preferences:
         if not pref.reason.strip():
@@ -146,7 +148,7 @@ def application_missing(application: Application) -> list[Missing]:
         add("commitment", _("The hours per month your team can give."))
     if not a.site_visits:
         add("commitment", _("Your availability for site visits."))
-    if not a.endorsement_letter_id:
+    if not a.endorsement_letter_id and not imported:
         add("commitment", _("The endorsement letter (PDF)."))
     if not a.consent_share:
         add("commitment", _("Your consent to share the application with Mission Cities and staff."))

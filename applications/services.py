@@ -3,6 +3,7 @@
 import zoneinfo
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,9 +12,11 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from cities.eligibility import Candidate
 from cities.selectors import eligibility_verdict
+from cities.text import fold
 from twinning.emails import queue_email
 
 from .documents import PdfInfo
+from .imports import main_topics
 from .models import (
     Application,
     Document,
@@ -366,6 +369,24 @@ def application_submit(*, application: Application, by, now=None) -> SubmitResul
         return SubmitResult(
             False, _("Some answers are missing; see the list below. Your draft is saved.")
         )
+    resubmission = application.status == Status.NEEDS_INFO
+    _judge_and_submit(
+        application=application,
+        by=by,
+        now=now,
+        note=_("Resubmitted after changes") if resubmission else "",
+    )
+    queue_email(
+        template="application_submitted",
+        to=application_recipients(application),
+        context={"application": application, "resubmission": resubmission},
+    )
+    return SubmitResult(True, _("Your application has been submitted. Thank you!"))
+
+
+def _judge_and_submit(*, application: Application, by, now, note: str) -> None:
+    """Judge eligibility against the call, record it and move the (locked) row to submitted."""
+    call = application.call
     verdict = eligibility_verdict(
         call=call,
         candidate=Candidate(
@@ -390,19 +411,28 @@ def application_submit(*, application: Application, by, now=None) -> SubmitResul
             "updated_at",
         ]
     )
-    resubmission = application.status == Status.NEEDS_INFO
-    _set_status(
-        application=application,
-        to=Status.SUBMITTED,
-        by=by,
-        note=_("Resubmitted after changes") if resubmission else "",
-    )
-    queue_email(
-        template="application_submitted",
-        to=application_recipients(application),
-        context={"application": application, "resubmission": resubmission},
-    )
-    return SubmitResult(True, _("Your application has been submitted. Thank you!"))
+    _set_status(application=application, to=Status.SUBMITTED, by=by, note=note)
+
+
+@transaction.atomic
+def application_submit_imported(*, application: Application, by, source: str, now=None) -> None:
+    """Submit an application that staff imported, on any call, open or closed.
+
+    The same completeness check and eligibility judgement as `application_submit`, except that
+    the documents and the preferred Mission Cities may be missing; what is missing is said in the
+    status change. No e-mail: the applicant did not submit through the portal.
+    """
+    now = now or timezone.now()
+    application = _locked(application)
+    if not application.is_editable:
+        raise ApplicationLocked()
+    missing = application_missing(application, imported=True)
+    if missing:
+        raise ValidationError([m.message for m in missing])
+    note = _("Imported by staff from %(source)s.") % {"source": source}
+    if not application.endorsement_letter_id:
+        note += " " + _("Missing on import: the endorsement letter.")
+    _judge_and_submit(application=application, by=by, now=now, note=note)
 
 
 @transaction.atomic
@@ -491,3 +521,110 @@ def application_mark_paired(*, application: Application, city_name: str, by) -> 
             note=_("Paired with %(city)s") % {"city": city_name},
             action=StatusChange.Action.PUBLICATION,
         )
+
+
+# Import (staff) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    index: int
+    organisation: str
+    application_id: int
+    created: bool
+    verdict: str
+
+
+class ImportFailed(ValidationError):
+    """A row that the services refused; nothing of the file was written."""
+
+    def __init__(self, row, error: ValidationError):
+        if hasattr(error, "error_dict"):
+            parts = [
+                f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+            ]
+        else:
+            parts = error.messages
+        self.index = row.index
+        super().__init__(f"index {row.index} ({row.organisation}): {'; '.join(parts)}")
+
+
+def _organisation_named(name: str, country: str) -> Organisation | None:
+    key = fold(name)
+    return next(
+        (o for o in Organisation.objects.filter(country=country) if fold(o.name) == key), None
+    )
+
+
+def _import_one(*, call, row, by, source: str) -> ImportOutcome:
+    organisation = _organisation_named(row.organisation, row.country)
+    if organisation is not None:
+        existing = Application.objects.filter(call=call, organisation=organisation).first()
+        if existing is not None:  # imported before (or applied on the portal): left as it is
+            return ImportOutcome(
+                row.index, row.organisation, existing.pk, False, existing.effective_verdict
+            )
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=row.contact["email"]).first()
+    if user is None:
+        user = user_model.objects.create_user(
+            email=row.contact["email"], password=None, name=row.contact["name"]
+        )
+    if organisation is None:
+        organisation = organisation_start(user=user, name=row.organisation, country=row.country)
+    else:
+        membership = OrganisationMember.objects.filter(user=user).first()
+        if membership is None:
+            owner = organisation.members.filter(role=OrganisationMember.Role.OWNER).exists()
+            OrganisationMember.objects.create(
+                organisation=organisation,
+                user=user,
+                role=OrganisationMember.Role.EDITOR if owner else OrganisationMember.Role.OWNER,
+            )
+        elif membership.organisation_id != organisation.pk:
+            raise ValidationError({"contact.email": [_("Belongs to another organisation.")]})
+    application = application_start(organisation=organisation, call=call, by=by)
+    application_update(application=application, data=row.application, by=by)
+    application_set_representatives(application=application, rows=[row.contact], by=by)
+    for rows, setter in (
+        (row.needs, application_set_learning_needs),
+        (row.shares, application_set_shares),
+    ):
+        setter(
+            application=application,
+            rows=[
+                {"topic": topic, "text": item.text}
+                for topic, item in zip(main_topics(rows), rows, strict=True)
+            ],
+            by=by,
+        )
+    application_set_preferences(
+        application=application,
+        rows=[{"mission_city": city, "reason": reason} for city, reason in row.preferences],
+        by=by,
+    )
+    application_submit_imported(application=application, by=by, source=source)
+    application.refresh_from_db()
+    return ImportOutcome(row.index, row.organisation, application.pk, True, application.verdict)
+
+
+@transaction.atomic
+def applications_import(
+    *, call, rows: list, by=None, source: str, dry_run: bool = False
+) -> list[ImportOutcome]:
+    """Create and submit the checked rows of an import file (`imports.parse_applications`).
+
+    All or nothing: a row the services refuse raises `ImportFailed` and nothing is written. A row
+    whose organisation already has an application to the call is left unchanged, so importing
+    the same file twice changes nothing. A dry run does everything and then rolls it back.
+    """
+    outcomes = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                outcomes.append(_import_one(call=call, row=row, by=by, source=source))
+        except ValidationError as error:
+            raise ImportFailed(row, error) from error
+    if dry_run:
+        transaction.set_rollback(True)
+    return outcomes

@@ -34,7 +34,13 @@ from .forms import (
     WithdrawForm,
     row_formset,
 )
-from .models import MAX_REPRESENTATIVES, Application, Document, OrganisationInvitation
+from .models import (
+    MAX_REPRESENTATIVES,
+    MAX_TOPIC_ROWS,
+    Application,
+    Document,
+    OrganisationInvitation,
+)
 from .steps import STEPS, STEPS_BY_SLUG
 
 ROW_LABELS = {
@@ -43,7 +49,7 @@ ROW_LABELS = {
     "sharing": gettext_lazy("Topic to share"),
     "preferences": gettext_lazy("Choice"),
 }
-MAX_TOPICS = 5
+MAX_TOPICS = MAX_TOPIC_ROWS
 
 
 def _own_application(request, pk, *, full=False):

@@ -3,6 +3,7 @@
 
 from .applications import (
     MAX_REPRESENTATIVES,
+    MAX_TOPIC_ROWS,
     Application,
     AuthorityType,
     HttpsURLField,
@@ -19,6 +20,7 @@ from .reviews import Review, ReviewAssignment, ReviewCriterion, ReviewScore, Rev
 
 __all__ = [
     "MAX_REPRESENTATIVES",
+    "MAX_TOPIC_ROWS",
     "Application",
     "AuthorityType",
     "Document",

@@ -179,6 +179,7 @@ class Application(models.Model):
 
 
 MAX_REPRESENTATIVES = 2  # people per application who take part in the programme
+MAX_TOPIC_ROWS = 5  # learning needs, and things to share, per application
 
 
 class Representative(models.Model):
