@@ -12,7 +12,7 @@ REQUIREMENTS ?= requirements/dev.txt
 UV := $(VENV)/bin/uv
 UV_COMPILE := $(UV) pip compile --quiet --no-header --generate-hashes --python-version 3.11
 
-.PHONY: run setup venv lock upgrade test test-fast lint format bench clean
+.PHONY: run setup venv lock upgrade test test-fast lint format bench gold clean
 
 # .venv holds exactly the packages of $(REQUIREMENTS) (hash-checked) and the project, editable.
 # scripts/sync_venv.py does nothing when neither the lock nor pyproject.toml changed.
@@ -68,6 +68,11 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
 	DJANGO_SETTINGS_MODULE=twinning.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+# The engine against the hand-written gold set (issue 9): precision@3 against the experts, written
+# to benchmarks/RESULTS.md. Uses a fresh SQLite test database.
+gold: setup
+	$(PY) benchmarks/gold_eval.py --write
 
 format: setup
 	$(VENV)/bin/ruff check --fix .
