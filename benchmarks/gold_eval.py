@@ -23,7 +23,6 @@ import datetime as dt
 import io
 import json
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -286,7 +285,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help=f"update {RESULTS.name}")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twinning.settings.test")
     os.environ.pop("DATABASE_URL", None)  # a fresh SQLite test database, never a real one
     import django
