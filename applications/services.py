@@ -604,6 +604,14 @@ def _import_one(*, call, row, by, source: str) -> ImportOutcome:
         by=by,
     )
     application_submit_imported(application=application, by=by, source=source)
+    record(
+        actor=by,
+        action="application.import",
+        target=application,
+        application=application,
+        note=source,
+        data={"source": source, "index": row.index},
+    )
     application.refresh_from_db()
     return ImportOutcome(row.index, row.organisation, application.pk, True, application.verdict)
 

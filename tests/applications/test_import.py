@@ -18,6 +18,7 @@ from applications.models import (
     ShareOffer,
     StatusChange,
 )
+from audit.models import AuditEntry
 from cities.models import CityItem, Topic
 from tests.factories import UserFactory
 from users.models import User
@@ -135,6 +136,9 @@ def test_import_submits_on_the_closed_2025_call_through_the_services(call_data, 
             "Imported by staff from apps.json. Missing on import: the endorsement letter.",
         ),
     ]
+    assert list(
+        AuditEntry.objects.filter(action="application.import").values_list("note", "data")
+    ) == [("apps.json", {"source": "apps.json", "index": 0})]
 
 
 @pytest.mark.django_db

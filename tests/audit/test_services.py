@@ -216,6 +216,42 @@ def s_application_submit(w):
     )
 
 
+def s_application_submit_imported(w):
+    a = _draft(w)
+    return "application.status", lambda: app_services.application_submit_imported(
+        application=a, by=w["staff"], source="file.json"
+    )
+
+
+def s_applications_import(w):
+    from applications.imports import parse_applications
+
+    row = {
+        "organisation": "Stadt Graz",
+        "country": "AT",
+        "authority_type": "municipality",
+        "population": 300000,
+        "target_year": 2040,
+        "climate_plan": {"title": "Klimaschutzplan", "year": 2022, "url": "https://graz.example/"},
+        "contact": {
+            "name": "Martin Hofer",
+            "email": "martin@graz.example",
+            "role": "Climate officer",
+            "english_level": "B2",
+        },
+        "needs": [{"text": "Green tenders", "topics": ["public-procurement"]}],
+        "shares": [],
+        "preferences": [],
+        "hours_per_month": 20,
+        "site_visits": True,
+    }
+    rows, errors = parse_applications(call=w["call"], data=[row])
+    assert errors == []
+    return "application.import", lambda: app_services.applications_import(
+        call=w["call"], rows=rows, by=w["staff"], source="file.json"
+    )
+
+
 def s_application_withdraw(w):
     a = _submitted(w)
     return "application.status", lambda: app_services.application_withdraw(
@@ -444,6 +480,8 @@ SCENARIOS = {
     "applications.services.application_set_preferences": s_set_preferences,
     "applications.services.document_store": s_document_store,
     "applications.services.application_submit": s_application_submit,
+    "applications.services.application_submit_imported": s_application_submit_imported,
+    "applications.services.applications_import": s_applications_import,
     "applications.services.application_withdraw": s_application_withdraw,
     "applications.services.application_request_info": s_application_request_info,
     "applications.services.application_set_status": s_application_set_status,
