@@ -60,8 +60,11 @@ run: setup
 test: setup
 	DJANGO_SETTINGS_MODULE=twinning.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The quick loop while coding: no browser, no PostgreSQL/Redis/worker, nothing marked slow
+# (run `make test` before landing). Measured times are in README.md.
 test-fast: setup
-	DJANGO_SETTINGS_MODULE=twinning.settings.test $(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=twinning.settings.test $(VENV)/bin/pytest \
+		-m "not browser and not services and not slow" $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import Application, OrganisationMember, Preference, StatusChange
 from .steps import STEPS_BY_SLUG
 
-EXPECTED_HOURS = 12
-
 
 @dataclass(frozen=True)
 class Missing:

@@ -8,7 +8,16 @@ from . import services
 TRANSIENT = (OperationalError, InterfaceError)
 
 
-@shared_task(bind=True, name="matching.run_matching", max_retries=5, acks_late=True)
+# A run at 10,000 applications takes about 3 s (benchmarks/RESULTS.md); the soft limit
+# raises SoftTimeLimitExceeded, which marks the run failed like any other error.
+@shared_task(
+    bind=True,
+    name="matching.run_matching",
+    max_retries=5,
+    acks_late=True,
+    soft_time_limit=300,
+    time_limit=360,
+)
 def task_run_matching(self, *, run_id: int) -> dict:
     try:
         run = services.run_execute(run_id=run_id)

@@ -17,6 +17,7 @@ import json
 import re
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,14 @@ def installed_names() -> set[str]:
     return {canonical(p["name"]) for p in json.loads(listing)}
 
 
+def has_project() -> bool:
+    try:
+        metadata.distribution(PROJECT)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
 def pip(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "pip", *args], check=True)
 
@@ -62,7 +71,7 @@ def main(argv: list[str]) -> int:
     for path in (lock, ROOT / "pyproject.toml"):
         digest.update(path.read_bytes())
     state = json.dumps({"lock": str(lock), "sha256": digest.hexdigest()})
-    if stamp.exists() and stamp.read_text() == state and PROJECT in installed_names():
+    if stamp.exists() and stamp.read_text() == state and has_project():
         return 0
 
     pip("install", "--quiet", "--require-hashes", "--no-deps", "-r", str(lock))

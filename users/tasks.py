@@ -14,6 +14,8 @@ from django.core.mail import EmailMultiAlternatives
     retry_backoff_max=3600,
     retry_jitter=True,
     max_retries=8,
+    soft_time_limit=60,  # one SMTP conversation; a hung server is retried later
+    time_limit=90,
 )
 def task_send_email(*, to: list[str], subject: str, body: str, html: str | None = None) -> int:
     message = EmailMultiAlternatives(

@@ -271,21 +271,6 @@ def shortlist_move(*, city: CallMissionCity, application: Application, direction
 
 
 @transaction.atomic
-def shortlist_reorder(*, city: CallMissionCity, application_ids: list[int], by) -> None:
-    """Put the whole shortlist in this order (the same applications, each once)."""
-    city = _lock_city(city)
-    if sorted(application_ids) != sorted(_ordered_ids(city)):
-        raise ValidationError(_("The order must name every shortlisted application once."))
-    _write_order(city, list(application_ids))
-    record(
-        actor=by,
-        action="shortlist.reorder",
-        target=city,
-        data={"mission_city": city.pk, "order": list(application_ids)},
-    )
-
-
-@transaction.atomic
 def shortlist_set_note(
     *, city: CallMissionCity, application: Application, note: str, by
 ) -> ShortlistEntry:

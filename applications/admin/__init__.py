@@ -1,3 +1,10 @@
 """The applications admin, one module per concern; importing them registers the ModelAdmins."""
 
-from . import applications, documents, organisations, parts, reviews  # noqa: F401 (registers the admins)
+from . import (  # noqa: F401 (registers the admins)
+    applications,
+    documents,
+    organisations,
+    parts,
+    reminders,
+    reviews,
+)

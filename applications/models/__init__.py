@@ -16,6 +16,7 @@ from .applications import (
 )
 from .documents import Document, _document_path
 from .organisations import Organisation, OrganisationInvitation, OrganisationMember
+from .reminders import DeadlineReminder
 from .reviews import Review, ReviewAssignment, ReviewCriterion, ReviewScore, ReviewSettings
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "MAX_TOPIC_ROWS",
     "Application",
     "AuthorityType",
+    "DeadlineReminder",
     "Document",
     "HttpsURLField",
     "LearningNeed",

@@ -15,7 +15,6 @@ check a value by hand):
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -142,8 +141,3 @@ def tfidf(left_docs: Sequence[str], right_docs: Sequence[str]) -> TfIdf:
         terms[index] = term
     split = len(left_docs)
     return TfIdf(tuple(terms), matrix[:split], matrix[split:])
-
-
-def idf_value(n_docs: int, df: int) -> float:
-    """The smoothed IDF of a term found in ``df`` of ``n_docs`` documents (for checks)."""
-    return math.log((1 + n_docs) / (1 + df)) + 1.0

@@ -439,13 +439,6 @@ def s_shortlist_move(w):
     )
 
 
-def s_shortlist_reorder(w):
-    user, (a, b) = _shortlisted(w, "Plymouth", "Bergamo")
-    return "shortlist.reorder", lambda: ws_services.shortlist_reorder(
-        city=w["torino"], application_ids=[b.pk, a.pk], by=user
-    )
-
-
 def s_shortlist_set_note(w):
     user, (a,) = _shortlisted(w, "Plymouth")
     return "shortlist.set_note", lambda: ws_services.shortlist_set_note(
@@ -509,7 +502,6 @@ SCENARIOS = {
     "workspace.services.shortlist_add": s_shortlist_add,
     "workspace.services.shortlist_remove": s_shortlist_remove,
     "workspace.services.shortlist_move": s_shortlist_move,
-    "workspace.services.shortlist_reorder": s_shortlist_reorder,
     "workspace.services.shortlist_set_note": s_shortlist_set_note,
     "workspace.services.pairing_answer_as_host": s_pairing_answer_as_host,
     "workspace.services.pairing_answer_as_twin": s_pairing_answer_as_twin,

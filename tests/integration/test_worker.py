@@ -11,10 +11,7 @@ import threading
 import pytest
 from celery.result import AsyncResult
 from django.core import mail
-from django.core.management import call_command
 
-from cities.models import Call, CallMissionCity, CityItem, EligibleCountry, MissionCity, Topic
-from cities.tasks import task_load_curated_data
 from users.tasks import task_send_email
 
 from .conftest import TIMEOUT
@@ -40,41 +37,6 @@ def _assert_ran_in_worker(worker, result, task):
         (task.name, result.id, False)
     ]
     assert worker.runs[0]["thread"] != threading.current_thread().name
-
-
-def test_load_curated_data_through_worker_fills_postgresql(worker):
-    # Arrange: an empty database (the session loads the curated data; start without it).
-    call_command("flush", interactive=False, verbosity=0)
-    assert (MissionCity.objects.count(), Call.objects.count(), Topic.objects.count()) == (0, 0, 0)
-
-    # Act
-    result = task_load_curated_data.delay()
-    report = result.get(timeout=TIMEOUT)
-
-    # Assert: the worker's committed writes are visible from the test thread.
-    _assert_ran_in_worker(worker, result, task_load_curated_data)
-    assert task_load_curated_data.name == "cities.load_curated_data"
-    assert report.startswith("reference: ")
-    assert "2025: " in report
-    assert MissionCity.objects.count() == 112
-    assert len(set(MissionCity.objects.values_list("country", flat=True))) == 35
-    assert EligibleCountry.objects.count() == 49
-    assert list(Call.objects.values_list("slug", flat=True)) == ["2025"]
-    assert CallMissionCity.objects.filter(call__slug="2025").count() == 16
-    assert not CityItem.objects.filter(topics=None).exists()
-
-
-def test_load_curated_data_twice_through_worker_changes_nothing(worker):
-    call_command("flush", interactive=False, verbosity=0)
-    task_load_curated_data.delay().get(timeout=TIMEOUT)
-    counts = (MissionCity.objects.count(), CityItem.objects.count())
-
-    result = task_load_curated_data.delay()
-    report = result.get(timeout=TIMEOUT)
-
-    assert report == "reference: nothing changed; 2025: nothing changed"
-    assert (MissionCity.objects.count(), CityItem.objects.count()) == counts
-    assert AsyncResult(result.id, app=worker.app).state == "SUCCESS"
 
 
 def test_send_email_through_worker_lands_in_outbox(worker):

@@ -250,25 +250,20 @@ def test_shortlist_remove_keeps_ranks_contiguous(torino, torino_member, three):
     assert shortlisted(torino) == [(1, "Girona", ""), (2, "Graz", "")]
 
 
-def test_shortlist_reorder_and_note(torino, torino_member, three):
-    plymouth, girona, graz = three
+def test_shortlist_note_is_kept_on_the_entry(torino, torino_member, three):
+    plymouth = three[0]
     for application in three:
         services.shortlist_add(city=torino, application=application, by=torino_member)
 
-    services.shortlist_reorder(
-        city=torino, application_ids=[graz.pk, plymouth.pk, girona.pk], by=torino_member
-    )
     services.shortlist_set_note(
         city=torino, application=plymouth, note="Strong on energy", by=torino_member
     )
 
     assert shortlisted(torino) == [
-        (1, "Graz", ""),
-        (2, "Plymouth", "Strong on energy"),
-        (3, "Girona", ""),
+        (1, "Plymouth", "Strong on energy"),
+        (2, "Girona", ""),
+        (3, "Graz", ""),
     ]
-    with pytest.raises(ValidationError):
-        services.shortlist_reorder(city=torino, application_ids=[graz.pk], by=torino_member)
 
 
 def test_shortlists_of_two_cities_are_separate(torino, sofia, torino_member, three):

@@ -4,10 +4,13 @@ Defaults make `make run` work with nothing installed but Python: SQLite, Celery 
 no REDIS_URL, e-mails printed on the console.
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+
+from twinning.observability import init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -123,7 +126,9 @@ ACCOUNT_RATE_LIMITS = {
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every user-facing string is marked for translation; English is the only language so far.
+# To add one: add it to LANGUAGES, set LOCALE_PATHS = [BASE_DIR / "locale"], create that
+# folder and run `manage.py makemessages -l <code>`.
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
@@ -169,6 +174,27 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue tasks go to and workers consume by default (a test gives its worker a queue of its own).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Time limits: every task states its own (soft_time_limit / time_limit on @shared_task, tested);
+# these are the defaults for a task that would not. The soft limit raises SoftTimeLimitExceeded
+# in the task, the hard one kills the worker process running it.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+
+# Periodic jobs, run by `celery beat` (exactly one beat process, see docker-compose.yml). To add
+# one: a task in <app>/tasks.py with an explicit name= and time limits, idempotent, recording
+# in the database whatever must happen once; then an entry here.
+DEADLINE_REMINDERS_EVERY = env.float("DEADLINE_REMINDERS_EVERY_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE = {
+    # E-mails to organisations with an unsubmitted draft, 7 days and 1 day before the call
+    # closes (applications/reminders.py); each sent once.
+    "deadline-reminders": {
+        "task": "applications.send_deadline_reminders",
+        "schedule": DEADLINE_REMINDERS_EVERY,
+        "options": {"expires": DEADLINE_REMINDERS_EVERY},
+    },
+}
 
 CACHES = {
     "default": (
@@ -200,13 +226,40 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Error reporting. ADMINS get an e-mail for every server error (Django's own `django` logger
+# does that when DEBUG is off) and every failed Celery task (below). DJANGO_ADMINS is a
+# comma-separated list: "Ops <ops@example.org>, dev@example.org".
+ADMINS = [
+    (name, address)
+    for name, address in getaddresses(env.list("DJANGO_ADMINS", default=[]))
+    if address
+]
+MANAGERS = ADMINS
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Celery logs a task that raised (or hit its time limit) here, at ERROR.
+    "loggers": {"celery.app.trace": {"handlers": ["mail_admins"]}},
 }
+# Sentry, only when SENTRY_DSN is set (errors of requests and tasks; no personal data sent).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # django-countries: Kosovo uses the user-assigned code XK in the reference data.
 COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}

@@ -5,4 +5,3 @@ from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-key-not-for-production")
-INTERNAL_IPS = ["127.0.0.1"]
