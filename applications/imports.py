@@ -36,7 +36,13 @@ from cities.selectors import call_facts
 from cities.text import fold
 
 from .forms import TEXT_MAX
-from .models import MAX_TOPIC_ROWS, Application, OrganisationMember, Representative
+from .models import (
+    MAX_TOPIC_ROWS,
+    Application,
+    LearningNeed,
+    OrganisationMember,
+    Representative,
+)
 
 CONTACT_FIELDS = ("name", "email", "role", "english_level")
 SITE_VISITS = {True: Application.SiteVisits.YES, False: Application.SiteVisits.NO}
@@ -71,6 +77,11 @@ class ImportRow:
     needs: list[TopicRow]
     shares: list[TopicRow]
     preferences: list[tuple[CallMissionCity, str]]
+
+    @property
+    def actions(self) -> list[CityItem]:
+        """The offered actions its needs refer to, each once."""
+        return list(dict.fromkeys(a for need in self.needs for a in need.actions))
 
 
 class _Row:
@@ -309,7 +320,7 @@ def _parse_row(r: _Row, lookups: _Lookups) -> ImportRow | None:
     needs = _topic_rows(r, lookups, "needs", required=True, with_actions=True)
     shares = _topic_rows(r, lookups, "shares", required=False, with_actions=False)
     for key, topic_rows in (("needs", needs), ("shares", shares)):
-        if all(t.topics for t in topic_rows) and main_topics(topic_rows) is None:
+        if all(t.topics for t in topic_rows) and service_rows(topic_rows) is None:
             r.error(key, "each entry needs a first topic of its own; add another topic")
     preferences = _preferences(r, lookups)
 
@@ -395,6 +406,27 @@ def _preferences(r: _Row, lookups: _Lookups) -> list[tuple[CallMissionCity, str]
         else:
             chosen.append((city, reason))
     return chosen
+
+
+def several_topics() -> bool:
+    """Whether a need or share keeps several topics (`more_topics`, issue 9 item 1) or one topic,
+    unique within its application (the model before it)."""
+    return any(f.name == "more_topics" for f in LearningNeed._meta.get_fields())
+
+
+def service_rows(rows: list[TopicRow]) -> list[dict] | None:
+    """The rows for `application_set_learning_needs` / `_set_shares`: every topic, the first as
+    the main one, when the model keeps several; otherwise one topic each (`main_topics`), or None
+    when the rows cannot each have one of their own."""
+    if several_topics():
+        return [
+            {"topic": item.topics[0], "more_topics": item.topics[1:], "text": item.text}
+            for item in rows
+        ]
+    mains = main_topics(rows)
+    if mains is None:
+        return None
+    return [{"topic": topic, "text": item.text} for topic, item in zip(mains, rows, strict=True)]
 
 
 def main_topics(rows: list[TopicRow]) -> list[Topic] | None:

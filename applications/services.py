@@ -16,7 +16,7 @@ from cities.text import fold
 from twinning.emails import queue_email
 
 from .documents import PdfInfo
-from .imports import main_topics
+from .imports import service_rows
 from .models import (
     Application,
     Document,
@@ -586,18 +586,13 @@ def _import_one(*, call, row, by, source: str) -> ImportOutcome:
     application = application_start(organisation=organisation, call=call, by=by)
     application_update(application=application, data=row.application, by=by)
     application_set_representatives(application=application, rows=[row.contact], by=by)
-    for rows, setter in (
-        (row.needs, application_set_learning_needs),
-        (row.shares, application_set_shares),
-    ):
-        setter(
-            application=application,
-            rows=[
-                {"topic": topic, "text": item.text}
-                for topic, item in zip(main_topics(rows), rows, strict=True)
-            ],
-            by=by,
-        )
+    application_set_learning_needs(application=application, rows=service_rows(row.needs), by=by)
+    application_set_shares(application=application, rows=service_rows(row.shares), by=by)
+    # The offered actions a need refers to are stored once the model for them exists (issue 9
+    # item 2, `application_set_action_interests`); until then they are checked, not stored.
+    set_action_interests = globals().get("application_set_action_interests")
+    if set_action_interests is not None and row.actions:
+        set_action_interests(application=application, actions=row.actions, by=by)
     application_set_preferences(
         application=application,
         rows=[{"mission_city": city, "reason": reason} for city, reason in row.preferences],
