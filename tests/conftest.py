@@ -5,12 +5,17 @@ browser tests (marker `browser`) need the system Chromium at /usr/bin/chromium. 
 tests are skipped with a message saying how to enable them; under CI=true they fail instead.
 """
 
+import datetime as dt
 import io
 import os
 import shutil
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+
+from tests.builders import city, draft_application, fill_application, member, submitted_application
+from tests.factories import UserFactory
 
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
@@ -112,3 +117,77 @@ def _media_root(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "media"},
         },
     }
+
+
+# Domain fixtures shared by every test directory -------------------------------------------------
+
+
+@pytest.fixture
+def open_call(db):
+    """A copy of the 2025 call, open from yesterday for 30 days."""
+    from cities.models import Call
+    from cities.services import call_copy
+
+    return call_copy(
+        source=Call.objects.get(slug="2025"),
+        slug="open",
+        title="Open call",
+        opens_at=timezone.now() - dt.timedelta(days=1),
+        closes_at=timezone.now() + dt.timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(email="staff@nzc.example", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="root@nzc.example", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(email="officer@plymouth.example")
+
+
+@pytest.fixture
+def draft(open_call, applicant):
+    """Plymouth's draft to the open call, started by `applicant`."""
+    return draft_application(open_call, "Plymouth", email=applicant.email)
+
+
+@pytest.fixture
+def complete_draft(draft, applicant):
+    """`draft` with every answer given (Torino ranked first), not submitted."""
+    return fill_application(draft, by=applicant)
+
+
+@pytest.fixture
+def three_applicants(open_call):
+    return [
+        submitted_application(open_call, "Plymouth", country="GB", prefs=["Torino", "Sofia"]),
+        submitted_application(open_call, "Bergamo", country="IT", prefs=["Torino", "Gabrovo"]),
+        submitted_application(open_call, "Girona", country="ES", prefs=["Torino"]),
+    ]
+
+
+@pytest.fixture
+def torino(open_call):
+    return city(open_call, "Torino")
+
+
+@pytest.fixture
+def sofia(open_call):
+    return city(open_call, "Sofia")
+
+
+@pytest.fixture
+def torino_member(torino):
+    return member("member@torino.example", torino)
+
+
+@pytest.fixture
+def sofia_member(sofia):
+    return member("member@sofia.example", sofia)

@@ -49,3 +49,16 @@ def test_inspect_pdf_rejects_more_than_10_mb():
 )
 def test_safe_display_name(name, expected):
     assert safe_display_name(name) == expected
+
+
+def test_a_pdf_that_crashes_the_parser_is_a_clear_error(monkeypatch):
+    import applications.documents as documents
+
+    class Exploding:
+        def __init__(self, *args, **kwargs):
+            raise NotImplementedError("unsupported encryption V=99")
+
+    monkeypatch.setattr(documents, "PdfReader", Exploding)
+    with pytest.raises(ValidationError) as exc:
+        inspect_pdf(SimpleUploadedFile("x.pdf", pdf_bytes()))
+    assert exc.value.code == "unreadable"

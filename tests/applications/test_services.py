@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from applications import services
-from applications.models import Application
+from applications.documents import inspect_pdf
+from applications.models import Application, Document
 from applications.selectors import application_missing
 from cities.models import CallMissionCity
-
-from .conftest import complete
+from tests.applications.pdfs import pdf_upload
+from tests.builders import fill_application
+from tests.factories import UserFactory
 
 
 def test_missing_lists_every_step_of_an_empty_draft(draft):
@@ -96,7 +98,7 @@ def test_submit_incomplete_is_refused(draft, applicant):
 
 
 def test_target_year_2051_saves_and_is_judged_ineligible(draft, applicant):
-    complete(draft, applicant, target_year=2051)
+    fill_application(draft, by=applicant, target_year=2051)
     services.application_submit(application=draft, by=applicant)
     draft.refresh_from_db()
     assert draft.verdict == "ineligible"
@@ -105,7 +107,7 @@ def test_target_year_2051_saves_and_is_judged_ineligible(draft, applicant):
 
 
 def test_mission_city_applicant_is_ineligible(draft, applicant):
-    complete(draft, applicant, name="Turin", country="IT")
+    fill_application(draft, by=applicant, name="Turin", country="IT")
     services.application_submit(application=draft, by=applicant)
     draft.refresh_from_db()
     assert draft.verdict == "ineligible"
@@ -205,3 +207,50 @@ def test_call_not_yet_open_refuses_submission(complete_draft, applicant):
         "The call is not open yet. Your draft is saved.",
     )
     assert timezone.now() > before
+
+
+def test_a_stale_copy_cannot_undo_a_submission(complete_draft, applicant):
+    stale = Application.objects.get(pk=complete_draft.pk)
+    services.application_submit(application=complete_draft, by=applicant)
+    with pytest.raises(ValidationError):
+        services.application_update(application=stale, data={"population": 1234}, by=applicant)
+    complete_draft.refresh_from_db()
+    assert (complete_draft.status, complete_draft.population) == ("submitted", 264_700)
+    assert complete_draft.submitted_at is not None
+
+
+def test_status_cannot_be_set_by_hand_to_paired_or_from_paired(complete_draft, applicant):
+    services.application_submit(application=complete_draft, by=applicant)
+    with pytest.raises(ValidationError):
+        services.application_set_status(application=complete_draft, to="paired", by=None)
+    Application.objects.filter(pk=complete_draft.pk).update(status="paired")
+    with pytest.raises(ValidationError):
+        services.application_set_status(application=complete_draft, to="under_review", by=None)
+    with pytest.raises(ValidationError):
+        services.application_request_info(application=complete_draft, by=None, message="x")
+
+
+def test_a_replaced_document_is_gone(draft, applicant):
+    first = pdf_upload("first.pdf")
+    services.document_store(
+        application=draft, kind="endorsement", upload=first, info=inspect_pdf(first), by=applicant
+    )
+    old = Document.objects.get()
+    second = pdf_upload("second.pdf")
+    services.document_store(
+        application=draft, kind="endorsement", upload=second, info=inspect_pdf(second), by=applicant
+    )
+    assert list(Document.objects.values_list("original_name", flat=True)) == ["second.pdf"]
+    assert not old.file.storage.exists(old.file.name)
+
+
+def test_only_owners_invite_and_only_once(draft, applicant):
+    services.invitation_create(organisation=draft.organisation, email="c@x.example", by=applicant)
+    with pytest.raises(ValidationError):
+        services.invitation_create(
+            organisation=draft.organisation, email="C@X.example", by=applicant
+        )
+    editor = UserFactory(email="c@x.example")
+    services.invitation_accept(invitation=draft.organisation.invitations.get(), user=editor)
+    with pytest.raises(ValidationError):
+        services.invitation_create(organisation=draft.organisation, email="d@x.example", by=editor)

@@ -1,13 +1,15 @@
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from applications import services
 from applications.models import Application, Document
 from cities.models import CallMissionCity, Topic
+from tests.builders import city, fill_application, member, submitted_application
 from tests.factories import UserFactory
 
-from .conftest import complete
 from .pdfs import pdf_bytes, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +110,6 @@ def test_target_year_validation(client, draft, applicant, year, ok):
 
 def test_non_pdf_renamed_pdf_is_rejected_with_message(client, draft, applicant):
     client.force_login(applicant)
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     fake = SimpleUploadedFile("letter.pdf", b"PK\x03\x04 a zip file", "application/pdf")
     response = client.post(
@@ -123,7 +124,6 @@ def test_non_pdf_renamed_pdf_is_rejected_with_message(client, draft, applicant):
 
 def test_pdf_over_10_mb_is_rejected(client, draft, applicant):
     client.force_login(applicant)
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     big = SimpleUploadedFile("big.pdf", pdf_bytes() + b"%" + b"0" * (10 * 1024 * 1024))
     response = client.post(
@@ -322,12 +322,15 @@ def test_status_page_shows_dated_history(client, complete_draft, applicant):
 
 @pytest.mark.parametrize("n", [1, 3])
 def test_review_query_count_does_not_grow(client, draft, applicant, django_assert_num_queries, n):
-    complete(draft, applicant)
+    fill_application(draft, by=applicant)
     from applications import services
 
     topics = list(Topic.objects.order_by("pk")[:n])
     services.application_set_learning_needs(
         application=draft, rows=[{"topic": t, "text": "x"} for t in topics], by=applicant
+    )
+    services.application_set_shares(
+        application=draft, rows=[{"topic": t, "text": "s"} for t in topics], by=applicant
     )
     cities = list(CallMissionCity.objects.filter(call=draft.call).order_by("pk")[:n])
     services.application_set_preferences(
@@ -336,9 +339,10 @@ def test_review_query_count_does_not_grow(client, draft, applicant, django_asser
         by=applicant,
     )
     client.force_login(applicant)
-    with django_assert_num_queries(9):
+    # With needs, shares and preferences given, each prefetch (and its topics) is one query.
+    with django_assert_num_queries(10):
         client.get(step_url(draft, "review"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("application_detail", args=[draft.pk]))
 
 
@@ -357,3 +361,44 @@ def test_optional_sharing_step_is_marked_optional_not_done(client, draft, applic
     nav = client.get(step_url(draft, "organisation")).content.decode().split("</nav>")[1]
     sharing = nav.split("What you can share")[1].split("</a>")[0]
     assert "optional" in sharing and "done" not in sharing
+
+
+def test_overlong_invitation_address_is_a_message(client, draft, applicant):
+    client.force_login(applicant)
+    response = client.post(
+        reverse("organisation_invite"), {"email": "a" * 250 + "@example.org"}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Enter a valid e-mail address to invite a colleague."
+    ]
+
+
+def test_not_selected_reason_stays_internal(client, complete_draft, applicant):
+    services.application_submit(application=complete_draft, by=applicant)
+    services.application_set_status(
+        application=complete_draft, to="not_selected", by=None, note="SECRET reviewer remark"
+    )
+    client.force_login(applicant)
+    page = client.get(reverse("application_detail", args=[complete_draft.pk])).content.decode()
+    assert "Not selected" in page
+    assert "SECRET reviewer remark" not in page
+    assert (
+        complete_draft.status_changes.filter(internal=True, note="SECRET reviewer remark").count()
+        == 1
+    )
+
+
+def test_documents_of_ineligible_applications_are_not_shared_with_cities(open_call):
+    torino = city(open_call, "Torino")
+    host = member("host@torino.example", torino)
+    eligible = submitted_application(open_call, "Plymouth", prefs=("Torino",))
+    ineligible = submitted_application(open_call, "Portland", country="US", prefs=("Torino",))
+    assert ineligible.verdict == "ineligible"
+    client = Client()
+    client.force_login(host)
+    for application, expected in [(eligible, 200), (ineligible, 404)]:
+        document = Document.objects.get(application=application)
+        response = client.get(reverse("document_download", args=[document.pk]))
+        assert response.status_code == expected
+        if response.streaming:
+            b"".join(response.streaming_content)

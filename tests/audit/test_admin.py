@@ -8,14 +8,8 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from audit.services import record
 from cities.models import Topic
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def superuser(db):
-    return UserFactory(email="root@nzc.example", is_staff=True, is_superuser=True)
 
 
 def _entries(n, actor=None):

@@ -28,8 +28,8 @@ from cities.models import Call, Topic
 from matching import services as matching_services
 from matching.models import Proposal
 from tests.applications.pdfs import pdf_upload
+from tests.builders import city, member, submitted_application
 from tests.factories import CallFactory, UserFactory
-from tests.workspace.helpers import city, member, submitted
 from workspace import services as ws_services
 from workspace.models import MissionCityInvitation
 
@@ -85,11 +85,11 @@ def world(db):
 
 
 def _draft(w, name="Plymouth"):
-    return submitted(w["call"], name, submit=False)
+    return submitted_application(w["call"], name, submit=False)
 
 
 def _submitted(w, name="Plymouth"):
-    return submitted(w["call"], name)
+    return submitted_application(w["call"], name)
 
 
 def _owner(application):

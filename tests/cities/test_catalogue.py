@@ -174,3 +174,13 @@ def test_reloading_the_call_keeps_a_deadline_extended_by_staff():
     call_command("load_call_data", stdout=None)
     call.refresh_from_db()
     assert call.closes_at == extended
+
+
+def test_catalogue_history_restore_gets_the_whole_page(client, db):
+    response = client.get(
+        reverse("catalogue"),
+        {"topic": "energy-systems"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert b"<html" in response.content
+    assert "HX-Request" in response["Vary"]

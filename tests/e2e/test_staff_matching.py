@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 from cities.models import Call, MissionCity, MissionCityMembership
 from cities.services import call_copy
 from matching.models import Pairing
+from tests.builders import submitted_application
 from tests.factories import UserFactory
-from tests.matching_django.conftest import submitted
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Staff-Review-2025!"
@@ -26,8 +26,10 @@ def test_staff_start_run_approve_and_publish(call_data, live_server, page: Page)
         opens_at=timezone.now() - dt.timedelta(days=1),
         closes_at=timezone.now() + dt.timedelta(days=30),
     )
-    submitted(call, "Plymouth", "GB", ["Torino", "Sofia"], email="twin@plymouth.example")
-    submitted(call, "Bergamo", "IT", ["Gabrovo"])
+    submitted_application(
+        call, "Plymouth", country="GB", prefs=["Torino", "Sofia"], email="twin@plymouth.example"
+    )
+    submitted_application(call, "Bergamo", country="IT", prefs=["Gabrovo"])
     UserFactory(email="staff@nzc.example", is_staff=True, is_superuser=True, password=PASSWORD)
     host = UserFactory(email="host@torino.example")
     MissionCityMembership.objects.create(

@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 from applications.models import Application
 from cities.models import Call
 from cities.services import call_copy
+from tests.builders import submitted_application
 from tests.factories import UserFactory
-from tests.matching_django.conftest import submitted
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Review-Board-2025!"
@@ -37,7 +37,9 @@ def test_review_request_information_resubmit_and_export(
         opens_at=timezone.now() - dt.timedelta(days=1),
         closes_at=timezone.now() + dt.timedelta(days=30),
     )
-    application = submitted(call, "Plymouth", "GB", ["Torino"], email="twin@plymouth.example")
+    application = submitted_application(
+        call, "Plymouth", country="GB", prefs=["Torino"], email="twin@plymouth.example"
+    )
     twin = application.organisation.members.get().user
     twin.set_password(PASSWORD)
     twin.save()

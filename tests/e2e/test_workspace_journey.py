@@ -19,8 +19,8 @@ from playwright.sync_api import Page, expect
 from applications.models import ShortlistEntry
 from cities.models import MissionCityMembership
 from matching.models import Pairing
+from tests.builders import city, published_pairing, submitted_application
 from tests.factories import UserFactory
-from tests.workspace.helpers import city, publish, submitted
 from workspace import services
 
 pytestmark = pytest.mark.browser
@@ -42,10 +42,12 @@ def test_invited_member_accepts_browses_shortlists_and_confirms_a_pairing(
     main = page.get_by_role("main")
     torino = city(open_call, "Torino")
     staff = UserFactory(email="staff@nzc.example", is_staff=True, is_superuser=True)
-    plymouth = submitted(open_call, "Plymouth", prefs=("Torino", "Sofia"))
-    submitted(open_call, "Girona", country="ES", prefs=("Sofia", "Torino"))
-    submitted(open_call, "Graz", country="AT", prefs=("Sofia",), needs=("mobility-transport",))
-    publish(plymouth, torino, by=staff)
+    plymouth = submitted_application(open_call, "Plymouth", prefs=("Torino", "Sofia"))
+    submitted_application(open_call, "Girona", country="ES", prefs=("Sofia", "Torino"))
+    submitted_application(
+        open_call, "Graz", country="AT", prefs=("Sofia",), needs=("mobility-transport",)
+    )
+    published_pairing(plymouth, torino, by=staff)
     mail.outbox.clear()  # the applicants' confirmations
 
     # Staff invite Anna; the e-mail carries the link.

@@ -1,66 +1,86 @@
-"""factory_boy factories, free of surprises: every value is explicit or sequential."""
+"""factory_boy factories, free of surprises: every value is explicit or sequential. One factory
+per concrete model of our apps (checked by `tests/test_factories.py`), one module per app.
 
-import datetime as dt
+Factories make rows. An object as a person leaves it through the services (a complete, submitted
+application; a published pairing) comes from the builders in `tests.builders`.
+"""
 
-import factory
-from django.utils import timezone
+from .applications import (
+    ApplicationFactory,
+    DocumentFactory,
+    LearningNeedFactory,
+    OrganisationFactory,
+    OrganisationInvitationFactory,
+    OrganisationMemberFactory,
+    PreferenceFactory,
+    RepresentativeFactory,
+    ReviewAssignmentFactory,
+    ReviewCriterionFactory,
+    ReviewFactory,
+    ReviewScoreFactory,
+    ReviewSettingsFactory,
+    ShareOfferFactory,
+    ShortlistEntryFactory,
+    StatusChangeFactory,
+)
+from .audit import (
+    AuditEntryFactory,
+)
+from .cities import (
+    CallFactory,
+    CallMissionCityFactory,
+    CityItemFactory,
+    EligibleCountryFactory,
+    MissionCityFactory,
+    MissionCityMembershipFactory,
+    TopicFactory,
+)
+from .matching import (
+    MatchingRunFactory,
+    MatchingSettingsFactory,
+    PairConstraintFactory,
+    PairingFactory,
+    ProposalFactory,
+    UnmatchedApplicationFactory,
+)
+from .users import (
+    UserFactory,
+)
+from .workspace import (
+    MissionCityInvitationFactory,
+)
 
-from cities.models import Call, CallMissionCity, CityItem, MissionCity, Topic
-from users.models import User
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ["email"]
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"user{n}@example.org")
-    name = factory.Sequence(lambda n: f"User {n}")
-    password = factory.django.Password("correct-horse-battery")
-
-
-class CallFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Call
-
-    slug = factory.Sequence(lambda n: f"call-{n}")
-    title = factory.Sequence(lambda n: f"Call {n}")
-    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=10))
-    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
-    programme_start = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=60))
-
-
-class MissionCityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MissionCity
-
-    name = factory.Sequence(lambda n: f"Testville {n}")
-    slug = factory.Sequence(lambda n: f"testville-{n}")
-    country = "DE"
-
-
-class CallMissionCityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CallMissionCity
-
-    call = factory.SubFactory(CallFactory)
-    mission_city = factory.SubFactory(MissionCityFactory)
-    display_name = factory.SelfAttribute("mission_city.name")
-    capacity = 2
-
-
-class CityItemFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CityItem
-        skip_postgeneration_save = True
-
-    participation = factory.SubFactory(CallMissionCityFactory)
-    kind = CityItem.Kind.ACTION
-    position = factory.Sequence(lambda n: n)
-    title = factory.Sequence(lambda n: f"Action {n}")
-
-    @factory.post_generation
-    def topics(self, create, extracted, **kwargs):
-        if create:
-            self.topics.set(extracted or [Topic.objects.get(slug="energy-systems")])
+__all__ = [
+    "ApplicationFactory",
+    "AuditEntryFactory",
+    "CallFactory",
+    "CallMissionCityFactory",
+    "CityItemFactory",
+    "DocumentFactory",
+    "EligibleCountryFactory",
+    "LearningNeedFactory",
+    "MatchingRunFactory",
+    "MatchingSettingsFactory",
+    "MissionCityFactory",
+    "MissionCityInvitationFactory",
+    "MissionCityMembershipFactory",
+    "OrganisationFactory",
+    "OrganisationInvitationFactory",
+    "OrganisationMemberFactory",
+    "PairConstraintFactory",
+    "PairingFactory",
+    "PreferenceFactory",
+    "ProposalFactory",
+    "RepresentativeFactory",
+    "ReviewAssignmentFactory",
+    "ReviewCriterionFactory",
+    "ReviewFactory",
+    "ReviewScoreFactory",
+    "ReviewSettingsFactory",
+    "ShareOfferFactory",
+    "ShortlistEntryFactory",
+    "StatusChangeFactory",
+    "TopicFactory",
+    "UnmatchedApplicationFactory",
+    "UserFactory",
+]

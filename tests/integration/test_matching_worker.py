@@ -11,7 +11,7 @@ from cities.services import call_copy
 from matching import services
 from matching.models import MatchingRun, Proposal
 from matching.tasks import task_run_matching
-from tests.matching_django.conftest import submitted
+from tests.builders import submitted_application
 
 from .conftest import TIMEOUT
 
@@ -27,9 +27,9 @@ def test_task_run_matching_through_worker_on_postgresql(worker, call_data):
         closes_at=timezone.now() + dt.timedelta(days=30),
     )
     applications = [
-        submitted(call, "Plymouth", "GB", ["Torino", "Sofia"]),
-        submitted(call, "Bergamo", "IT", ["Torino"]),
-        submitted(call, "Girona", "ES", ["Gabrovo", "Torino"]),
+        submitted_application(call, "Plymouth", country="GB", prefs=["Torino", "Sofia"]),
+        submitted_application(call, "Bergamo", country="IT", prefs=["Torino"]),
+        submitted_application(call, "Girona", country="ES", prefs=["Gabrovo", "Torino"]),
     ]
 
     run = services.run_start(call=call, by=None)  # commits at once: queued on the broker

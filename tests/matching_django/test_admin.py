@@ -68,3 +68,10 @@ def test_non_staff_cannot_reach_the_matching_admin(client, open_call, applicant)
     response = client.get(reverse("admin:matching_matchingrun_start"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_admin_run_page_with_a_non_integer_id(client, superuser):
+    client.force_login(superuser)
+    response = client.get("/admin/matching/matchingrun/abc/change/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from applications.reviews import services as review_services
 from matching import services
 from matching.models import Proposal
-from tests.matching_django.conftest import submitted
+from tests.builders import submitted_application
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,13 @@ pytestmark = pytest.mark.django_db
 def build(call, staff, n):
     """n submitted applications, each reviewed, shortlisted-free, and a run that proposes them."""
     apps = [
-        submitted(call, f"Testtown {i}", "GB", ["Torino", "Sofia"], email=f"t{i}@example.org")
+        submitted_application(
+            call,
+            f"Testtown {i}",
+            country="GB",
+            prefs=["Torino", "Sofia"],
+            email=f"t{i}@example.org",
+        )
         for i in range(n)
     ]
     for application in apps:
@@ -56,7 +62,9 @@ def test_admin_changelists_query_count_does_not_grow(client, open_call, staff):
     build(open_call, staff, 1)
     one = {url: count_queries(client, url) for url in changelist_urls()}
     build_more = [
-        submitted(open_call, f"Othertown {i}", "GB", ["Torino"], email=f"o{i}@example.org")
+        submitted_application(
+            open_call, f"Othertown {i}", country="GB", prefs=["Torino"], email=f"o{i}@example.org"
+        )
         for i in range(2)
     ]
     for application in build_more:
@@ -88,7 +96,7 @@ def test_application_changelist_filters_and_annotations(client, open_call, staff
     assert client.get(url, {"documents": "yes"}).context["cl"].result_count == 3
     assert client.get(url, {"eligibility": "eligible"}).context["cl"].result_count == 3
     assert client.get(url, {"q": "Testtown 1"}).context["cl"].result_count == 1
-    assert client.get(url, {"q": "ada@plymouth.example"}).context["cl"].result_count == 3
+    assert client.get(url, {"q": "contact@testtown1.example"}).context["cl"].result_count == 1
 
 
 def test_conflict_of_interest_hides_the_application_from_the_reviewer(

@@ -24,10 +24,10 @@ def test_dashboard_counts_demand_supply_and_preferences(client, open_call, three
 def test_dashboard_query_count_does_not_grow(
     client, open_call, staff, django_assert_num_queries, n
 ):
-    from tests.matching_django.conftest import submitted
+    from tests.builders import submitted_application
 
     for i in range(n):
-        submitted(open_call, f"Testtown {i}", "GB", ["Torino"])
+        submitted_application(open_call, f"Testtown {i}", country="GB", prefs=["Torino"])
     client.force_login(staff)
     with django_assert_num_queries(13):
         client.get(reverse("staff_dashboard"), {"call": open_call.slug})

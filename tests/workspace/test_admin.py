@@ -5,10 +5,9 @@ from django.core import mail
 from django.urls import reverse
 
 from cities.models import MissionCityMembership
+from tests.builders import member
 from workspace import services
 from workspace.models import MissionCityInvitation
-
-from .helpers import member
 
 pytestmark = pytest.mark.django_db
 

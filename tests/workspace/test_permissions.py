@@ -13,10 +13,9 @@ from django.utils import timezone
 from applications.models import ShortlistEntry
 from cities.models import MissionCityMembership
 from matching.models import Pairing
+from tests.builders import member, published_pairing, submitted_application
 from tests.factories import UserFactory
 from workspace import services
-
-from .helpers import member, publish, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +72,12 @@ EXPECTED = {
 
 @pytest.fixture
 def world(open_call, torino, sofia):
-    plymouth = submitted(open_call, "Plymouth", email="owner@plymouth.example")
-    submitted(open_call, "Girona", country="ES", email="owner@girona.example")
-    pairing = publish(plymouth, torino)
+    plymouth = submitted_application(open_call, "Plymouth", email="owner@plymouth.example")
+    submitted_application(open_call, "Girona", country="ES", email="owner@girona.example")
+    pairing = published_pairing(plymouth, torino)
     torino_member = member("member@torino.example", torino)
     services.shortlist_add(city=torino, application=plymouth, by=torino_member)
-    other = submitted(open_call, "Graz", country="AT")
+    other = submitted_application(open_call, "Graz", country="AT")
     services.shortlist_add(city=torino, application=other, by=torino_member)
     revoked = member("revoked@torino.example", torino)
     MissionCityMembership.objects.filter(user=revoked).update(revoked_at=timezone.now())
@@ -172,7 +171,7 @@ def test_foreign_posts_change_nothing(client, world, role):
 
 
 def test_applicant_cannot_see_another_organisations_pairing(client, world, open_call, torino):
-    other = submitted(open_call, "Ghent", country="BE")
-    publish(other, torino)
+    other = submitted_application(open_call, "Ghent", country="BE")
+    published_pairing(other, torino)
     client.force_login(world["users"]["twin"])
     assert client.get(reverse("application_pairing", args=[other.pk])).status_code == 404

@@ -10,11 +10,10 @@ from applications.models import Application, ShortlistEntry, StatusChange
 from cities.models import MissionCityMembership
 from matching import selectors as matching_selectors
 from matching.models import Pairing
+from tests.builders import member, published_pairing, submitted_application
 from tests.factories import UserFactory
 from workspace import selectors, services
 from workspace.models import MissionCityInvitation
-
-from .helpers import member, publish, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -163,24 +162,24 @@ def test_membership_revoke_keeps_the_row_and_ends_access(torino, torino_member, 
 
 
 def test_visible_applications_only_submitted_shared_eligible_or_pending(open_call, staff):
-    shown = submitted(open_call, "Plymouth")
-    review = submitted(open_call, "Girona", country="ES")
+    shown = submitted_application(open_call, "Plymouth")
+    review = submitted_application(open_call, "Girona", country="ES")
     from applications import services as app_services
 
     app_services.application_override_verdict(
         application=review, verdict="needs_review", reason="check the name", by=staff
     )
-    submitted(open_call, "Graz", country="AT", submit=False)  # draft
-    withdrawn = submitted(open_call, "Brno", country="CZ")
+    submitted_application(open_call, "Graz", country="AT", submit=False)  # draft
+    withdrawn = submitted_application(open_call, "Brno", country="CZ")
     app_services.application_withdraw(application=withdrawn, by=staff)
-    submitted(open_call, "Tartu", country="EE")  # a Mission City: judged ineligible
-    overridden = submitted(open_call, "Ghent", country="BE")
+    submitted_application(open_call, "Tartu", country="EE")  # a Mission City: judged ineligible
+    overridden = submitted_application(open_call, "Ghent", country="BE")
     app_services.application_override_verdict(
         application=overridden, verdict="ineligible", reason="not a local authority", by=staff
     )
-    unshared = submitted(open_call, "Kaunas", country="LT")
+    unshared = submitted_application(open_call, "Kaunas", country="LT")
     Application.objects.filter(pk=unshared.pk).update(consent_share=False)
-    not_selected = submitted(open_call, "Esbjerg", country="DK")
+    not_selected = submitted_application(open_call, "Esbjerg", country="DK")
     app_services.application_set_status(application=not_selected, to="not_selected", by=staff)
 
     assert sorted(
@@ -194,9 +193,9 @@ def test_visible_applications_only_submitted_shared_eligible_or_pending(open_cal
 @pytest.fixture
 def three(open_call):
     return [
-        submitted(open_call, "Plymouth"),
-        submitted(open_call, "Girona", country="ES"),
-        submitted(open_call, "Graz", country="AT"),
+        submitted_application(open_call, "Plymouth"),
+        submitted_application(open_call, "Girona", country="ES"),
+        submitted_application(open_call, "Graz", country="AT"),
     ]
 
 
@@ -219,7 +218,7 @@ def test_shortlist_add_appends_once_with_a_note(torino, torino_member, three):
 
 
 def test_shortlist_add_refuses_an_application_the_city_cannot_see(open_call, torino, torino_member):
-    draft = submitted(open_call, "Graz", country="AT", submit=False)
+    draft = submitted_application(open_call, "Graz", country="AT", submit=False)
     with pytest.raises(ValidationError) as exc:
         services.shortlist_add(city=torino, application=draft, by=torino_member)
     assert exc.value.messages == ["This application cannot be shortlisted."]
@@ -294,7 +293,7 @@ def test_the_matching_engine_reads_the_shortlist_as_host_interest(
 
 @pytest.fixture
 def pairing(open_call, torino, staff):
-    return publish(submitted(open_call, "Plymouth"), torino, by=staff)
+    return published_pairing(submitted_application(open_call, "Plymouth"), torino, by=staff)
 
 
 def test_host_confirms_a_pairing_notes_it_and_emails_the_team(
@@ -411,7 +410,7 @@ def test_invitation_create_refuses_a_second_open_invitation(torino, staff):
 
 
 def test_invitation_create_refuses_a_twin_city_applicant(open_call, torino, staff):
-    applicant = submitted(open_call, "Plymouth", email="officer@plymouth.example")
+    applicant = submitted_application(open_call, "Plymouth", email="officer@plymouth.example")
     assert applicant.organisation.members.get().user.email == "officer@plymouth.example"
     with pytest.raises(ValidationError) as exc:
         services.invitation_create(

@@ -13,11 +13,10 @@ from applications import services as app_services
 from applications.models import ShortlistEntry
 from cities.models import MissionCity, MissionCityMembership
 from matching.models import MatchingRun, Pairing, Proposal
+from tests.builders import member, published_pairing, submitted_application
 from tests.factories import MissionCityFactory, UserFactory
 from workspace import services, views
 from workspace.models import MissionCityInvitation
-
-from .helpers import member, publish, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +25,8 @@ pytestmark = pytest.mark.django_db
 def applicants(open_call, staff):
     """Two applicants that ranked Torino, three that did not, and some never shown."""
     made = {
-        "Plymouth": submitted(open_call, "Plymouth", prefs=("Torino", "Sofia")),
-        "Girona": submitted(
+        "Plymouth": submitted_application(open_call, "Plymouth", prefs=("Torino", "Sofia")),
+        "Girona": submitted_application(
             open_call,
             "Girona",
             country="ES",
@@ -35,7 +34,7 @@ def applicants(open_call, staff):
             needs=("mobility-transport", "built-environment"),
             population=100_000,
         ),
-        "Graz": submitted(
+        "Graz": submitted_application(
             open_call,
             "Graz",
             country="AT",
@@ -43,7 +42,7 @@ def applicants(open_call, staff):
             needs=("energy-systems", "mobility-transport"),
             population=40_000,
         ),
-        "Ghent": submitted(
+        "Ghent": submitted_application(
             open_call,
             "Ghent",
             country="BE",
@@ -51,7 +50,7 @@ def applicants(open_call, staff):
             needs=("social-innovation",),
             population=260_000,
         ),
-        "Brno": submitted(
+        "Brno": submitted_application(
             open_call,
             "Brno",
             country="CZ",
@@ -60,10 +59,10 @@ def applicants(open_call, staff):
             population=1_200_000,
         ),
     }
-    submitted(open_call, "Kaunas", country="LT", submit=False)  # a draft
-    withdrawn = submitted(open_call, "Esbjerg", country="DK")
+    submitted_application(open_call, "Kaunas", country="LT", submit=False)  # a draft
+    withdrawn = submitted_application(open_call, "Esbjerg", country="DK")
     app_services.application_withdraw(application=withdrawn, by=staff)
-    submitted(open_call, "Tartu", country="EE")  # a Mission City: ineligible
+    submitted_application(open_call, "Tartu", country="EE")  # a Mission City: ineligible
     return made
 
 
@@ -184,8 +183,14 @@ def test_workspace_query_count_does_not_grow_with_rows(
     countries = ["GB", "ES", "AT", "BE", "CZ", "NO"]
     made = []
     for i in range(n):
-        made.append(submitted(open_call, names[i], country=countries[i], prefs=("Torino",)))
-        made.append(submitted(open_call, names[i + 3], country=countries[i + 3], prefs=("Sofia",)))
+        made.append(
+            submitted_application(open_call, names[i], country=countries[i], prefs=("Torino",))
+        )
+        made.append(
+            submitted_application(
+                open_call, names[i + 3], country=countries[i + 3], prefs=("Sofia",)
+            )
+        )
     services.shortlist_add(city=torino, application=made[0], by=torino_member)
     client.force_login(torino_member)
 
@@ -307,7 +312,7 @@ def test_applicant_page_shows_contacts_once_paired_with_this_city(
     client, torino, sofia, torino_member, sofia_member, applicants
 ):
     girona = applicants["Girona"]
-    publish(girona, torino)
+    published_pairing(girona, torino)
     url = ws(torino, "workspace_application", girona.pk)
 
     client.force_login(torino_member)
@@ -323,7 +328,7 @@ def test_applicant_page_shows_contacts_once_paired_with_this_city(
 def test_applicant_page_of_an_application_the_city_cannot_see_is_404(
     client, open_call, torino, torino_member, applicants
 ):
-    draft = submitted(open_call, "Bergen", country="NO", submit=False)
+    draft = submitted_application(open_call, "Bergen", country="NO", submit=False)
     client.force_login(torino_member)
     assert client.get(ws(torino, "workspace_application", draft.pk)).status_code == 404
     assert client.get(ws(torino, "workspace_application", 999_999)).status_code == 404
@@ -372,7 +377,7 @@ def test_member_shortlists_reorders_notes_and_removes(client, torino, torino_mem
 
 
 def test_shortlist_refuses_what_the_city_cannot_see(client, open_call, torino, torino_member):
-    draft = submitted(open_call, "Bergen", country="NO", submit=False)
+    draft = submitted_application(open_call, "Bergen", country="NO", submit=False)
     client.force_login(torino_member)
 
     assert (
@@ -449,7 +454,7 @@ def test_pairings_page_lists_published_and_proposed(
     client, open_call, torino, sofia, torino_member, applicants, staff
 ):
     a = applicants
-    publish(a["Plymouth"], torino, by=staff)
+    published_pairing(a["Plymouth"], torino, by=staff)
     make_run(open_call, [(a["Brno"], torino, "pending", None)])  # an older run
     make_run(
         open_call,
@@ -487,8 +492,9 @@ def test_pairings_query_count_does_not_grow(
     client, open_call, torino, torino_member, applicants, django_assert_num_queries, n
 ):
     names = ["Plymouth", "Girona", "Graz"][:n]
+    torino.__class__.objects.filter(pk=torino.pk).update(capacity=3)
     for name in names:
-        publish(applicants[name], torino)
+        published_pairing(applicants[name], torino)
     make_run(open_call, [(applicants[name], torino, "pending", None) for name in names])
     client.force_login(torino_member)
     # session, user, memberships, the call, the user's cities, the pairings, their
@@ -501,7 +507,7 @@ def test_pairings_query_count_does_not_grow(
 def test_member_confirms_a_published_pairing(
     client, torino, torino_member, applicants, django_capture_on_commit_callbacks
 ):
-    pairing = publish(applicants["Plymouth"], torino)
+    pairing = published_pairing(applicants["Plymouth"], torino)
     client.force_login(torino_member)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -527,7 +533,7 @@ def test_member_confirms_a_published_pairing(
 def test_declining_without_a_reason_is_summarised_and_saves_nothing(
     client, torino, torino_member, applicants
 ):
-    pairing = publish(applicants["Plymouth"], torino)
+    pairing = published_pairing(applicants["Plymouth"], torino)
     client.force_login(torino_member)
 
     response = client.post(
@@ -547,7 +553,7 @@ def test_declining_without_a_reason_is_summarised_and_saves_nothing(
 
 
 def test_answering_twice_changes_nothing(client, torino, torino_member, applicants):
-    pairing = publish(applicants["Plymouth"], torino)
+    pairing = published_pairing(applicants["Plymouth"], torino)
     services.pairing_answer_as_host(pairing=pairing, decision="confirmed", by=torino_member)
     client.force_login(torino_member)
 
@@ -565,7 +571,7 @@ def test_twin_city_sees_and_confirms_its_pairing_on_its_application_page(
     client, torino, applicants, django_capture_on_commit_callbacks
 ):
     plymouth = applicants["Plymouth"]
-    pairing = publish(plymouth, torino)
+    pairing = published_pairing(plymouth, torino)
     applicant = plymouth.organisation.members.get().user
     client.force_login(applicant)
 
@@ -594,7 +600,7 @@ def test_twin_city_sees_and_confirms_its_pairing_on_its_application_page(
 
 def test_twin_decline_without_reason_shows_the_error_summary(client, torino, applicants):
     plymouth = applicants["Plymouth"]
-    publish(plymouth, torino)
+    published_pairing(plymouth, torino)
     client.force_login(plymouth.organisation.members.get().user)
 
     response = client.post(
@@ -696,7 +702,7 @@ def test_mission_city_fixture_sanity(torino):
 def test_answer_without_a_choice_links_the_summary_to_the_first_option(
     client, torino, torino_member, applicants
 ):
-    pairing = publish(applicants["Plymouth"], torino)
+    pairing = published_pairing(applicants["Plymouth"], torino)
     client.force_login(torino_member)
 
     response = client.post(ws(torino, "workspace_pairing_answer", pairing.pk), {"reason": ""})
