@@ -7,6 +7,7 @@ application; a published pairing) comes from the builders in `tests.builders`.
 
 from .applications import (
     ApplicationFactory,
+    DeadlineReminderFactory,
     DocumentFactory,
     LearningNeedFactory,
     OrganisationFactory,
@@ -56,6 +57,7 @@ __all__ = [
     "CallFactory",
     "CallMissionCityFactory",
     "CityItemFactory",
+    "DeadlineReminderFactory",
     "DocumentFactory",
     "EligibleCountryFactory",
     "LearningNeedFactory",

@@ -5,6 +5,7 @@ import factory
 
 from applications.models import (
     Application,
+    DeadlineReminder,
     Document,
     LearningNeed,
     Organisation,
@@ -185,3 +186,13 @@ class ReviewScoreFactory(factory.django.DjangoModelFactory):
         ReviewCriterionFactory, call=factory.SelfAttribute("..review.application.call")
     )
     score = 3
+
+
+class DeadlineReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeadlineReminder
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = DeadlineReminder.Kind.WEEK
+    deadline = factory.SelfAttribute("application.call.closes_at")
+    recipients = "officer@example.org"
