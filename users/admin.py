@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .consents import notice_publish
+from .models import ConsentRecord, Notice, User
 
 
 @admin.register(User)
@@ -23,3 +25,64 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
     )
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Drafts are written here and published with the action; a published version is read-only."""
+
+    list_display = ["__str__", "title", "published_at", "acceptances_count"]
+    list_filter = ["kind", ("published_at", admin.EmptyFieldListFilter)]
+    fields = ["kind", "version", "title", "changes", "body", "published_at"]
+    readonly_fields = ["published_at"]
+    actions = ["publish"]
+
+    @admin.display(description=_("acceptances"))
+    def acceptances_count(self, obj):
+        return obj.acceptances.count()
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return self.fields
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.is_published
+
+    @admin.action(description=_("Publish the selected drafts"), permissions=["change"])
+    def publish(self, request, queryset):
+        for notice in queryset.filter(published_at__isnull=True).order_by("version"):
+            try:
+                notice_publish(notice=notice, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "%(notice)s published: people who accepted an earlier version are asked "
+                        "again."
+                    )
+                    % {"notice": notice},
+                    messages.SUCCESS,
+                )
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    """Read-only: consents are recorded by the forms people fill in."""
+
+    list_display = ["user", "notice", "source", "context", "accepted_at"]
+    list_filter = ["notice", "source"]
+    list_select_related = ["user", "notice"]
+    search_fields = ["user__email"]
+    date_hierarchy = "accepted_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

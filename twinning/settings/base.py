@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "applications",
     "matching",
     "workspace",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "users.middleware.NoticeAcceptanceMiddleware",
 ]
 
 ROOT_URLCONF = "twinning.urls"
@@ -116,6 +118,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SIGNUP_FORM_CLASS = "users.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twinning] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
@@ -123,6 +126,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+
+# Personal data: how long a call keeps it unless its retention policy (admin) says otherwise.
+PRIVACY_RETENTION_UNPAIRED_DAYS = env.int("PRIVACY_RETENTION_UNPAIRED_DAYS", default=365)
+PRIVACY_RETENTION_PAIRS_DAYS = env.int("PRIVACY_RETENTION_PAIRS_DAYS", default=5 * 365)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -15,7 +15,8 @@ from django.utils import timezone
 from cities.models import Call, MissionCity, MissionCityMembership
 from cities.services import call_copy
 from matching.demo import generate_applications
-from users.models import User
+from users.consents import consent_record
+from users.models import ConsentRecord, Notice, User
 
 DEMO_APPLICATIONS = 60
 DEMO_PASSWORD = "twinning-demo"
@@ -40,6 +41,7 @@ class Command(BaseCommand):
                 "only and refuses to run with these settings (DEMO_DATA_ALLOWED is False)."
             )
         call_command("load_call_data", stdout=io.StringIO() if quiet else self.stdout)
+        call_command("load_notices", stdout=io.StringIO() if quiet else self.stdout)
         source = Call.objects.get(slug="2025")
         tz = zoneinfo.ZoneInfo(source.timezone)
         today = timezone.localdate(timezone=tz)
@@ -68,6 +70,7 @@ class Command(BaseCommand):
             EmailAddress.objects.update_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
+            consent_record(user=user, kind=Notice.Kind.PRIVACY, source=ConsentRecord.Source.IMPORT)
         MissionCityMembership.objects.get_or_create(
             user=User.objects.get(email="torino@twinning.example"),
             mission_city=MissionCity.objects.get(name="Torino", country="IT"),

@@ -1,0 +1,340 @@
+"""The register of personal data: for every table that holds some, which fields, why, for how long
+and who can see them.
+
+It is the one source of the staff page "Personal data register", of the export ("Download my
+data") and of what erasure and retention clear. `tests/privacy/test_register.py` checks it against
+the models: every text, e-mail, file or JSON field and every link to a user, on every model of the
+portal, is classified here either as personal data or as not personal (with the reason), so a new
+field cannot slip in unnoticed.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+# Who can see what (the same words on the register page and in the privacy notice).
+STAFF = _("NetZeroCities staff")
+SELF = _("the person")
+ORG = _("the members of the applicant organisation")
+HOSTS = _(
+    "Mission Cities the applicant agreed to share with (contacts only after a published pairing)"
+)
+HOST_MEMBERS = _("the members of the same Mission City")
+
+APPLICANT_RETENTION = _(
+    "Until the call's retention period ends: for applicants not paired, the call's 'unpaired' "
+    "period "
+    "after the call closes; for pairs, the call's 'pairs' period after the programme ends"
+)
+ACCOUNT_RETENTION = _("As long as the account exists; erased when the person deletes it")
+
+
+@dataclass(frozen=True)
+class Holding:
+    model: str  # app_label.ModelName
+    purpose: str
+    retention: str
+    visible_to: tuple
+    personal: dict = field(default_factory=dict)  # field name -> what it is
+    not_personal: dict = field(default_factory=dict)  # field name -> why it is not personal data
+
+    @property
+    def model_class(self):
+        return apps.get_model(self.model)
+
+
+REGISTER: tuple[Holding, ...] = (
+    Holding(
+        "users.User",
+        _("Sign-in and contact about the programme"),
+        ACCOUNT_RETENTION,
+        (SELF, STAFF),
+        personal={
+            "name": _("full name"),
+            "email": _("e-mail address"),
+            "password": _("password hash"),
+        },
+    ),
+    Holding(
+        "account.EmailAddress",
+        _("Sign-in, verification of e-mail addresses"),
+        ACCOUNT_RETENTION,
+        (SELF, STAFF),
+        personal={"email": _("e-mail address"), "user": _("the account")},
+    ),
+    Holding(
+        "users.ConsentRecord",
+        _("Proof of which version of a notice a person accepted"),
+        _("As long as the account exists; then kept without the person's identity"),
+        (SELF, STAFF),
+        personal={"user": _("the account"), "context": _("the form where it was accepted")},
+    ),
+    Holding(
+        "users.Notice",
+        _("The texts people accept"),
+        _("Kept"),
+        (STAFF,),
+        not_personal={
+            "title": _("a published text"),
+            "body": _("a published text"),
+            "changes": _("a published text"),
+        },
+    ),
+    Holding(
+        "applications.Organisation",
+        _("The applicant local authority"),
+        APPLICANT_RETENTION,
+        (ORG, STAFF),
+        not_personal={"name": _("the name of a public authority")},
+    ),
+    Holding(
+        "applications.OrganisationMember",
+        _("Who may edit the organisation's applications"),
+        APPLICANT_RETENTION,
+        (ORG, STAFF),
+        personal={"user": _("the account"), "role": _("role in the organisation's team")},
+    ),
+    Holding(
+        "applications.OrganisationInvitation",
+        _("Inviting a colleague to co-edit"),
+        APPLICANT_RETENTION,
+        (ORG, STAFF),
+        personal={"email": _("invited e-mail address"), "invited_by": _("who invited")},
+    ),
+    Holding(
+        "applications.Application",
+        _("Assessing the application, matching and running the programme"),
+        APPLICANT_RETENTION,
+        (ORG, STAFF, HOSTS),
+        personal={"staff_message": _("staff's message to the applicant (free text)")},
+        not_personal={
+            "official_name": _("the name of a public authority"),
+            "website": _("the authority's website"),
+            "plan_title": _("a public plan"),
+            "plan_url": _("a public plan"),
+            "climate_plans": _("public plans"),
+            "climate_plans_other": _("a public plan"),
+            "verdict_reasons": _("eligibility reasons about the authority"),
+            "verdict_resembles": _("eligibility reasons about the authority"),
+            "verdict_override_reason": _(
+                "staff's reason about the authority (scrubbed of names on erasure)"
+            ),
+            "rules_version": _("a version number"),
+        },
+    ),
+    Holding(
+        "applications.Representative",
+        _("The city's contact people for the programme"),
+        APPLICANT_RETENTION,
+        (ORG, STAFF, HOSTS),
+        personal={
+            "name": _("full name"),
+            "role": _("job title"),
+            "email": _("e-mail address"),
+            "english_level": _("English level"),
+        },
+    ),
+    Holding(
+        "applications.LearningNeed",
+        _("Matching: what the city wants to learn"),
+        APPLICANT_RETENTION,
+        (ORG, STAFF, HOSTS),
+        not_personal={
+            "text": _("the authority's answer (scrubbed of the person's name on erasure)")
+        },
+    ),
+    Holding(
+        "applications.ShareOffer",
+        _("Matching: what the city can share"),
+        APPLICANT_RETENTION,
+        (ORG, STAFF, HOSTS),
+        not_personal={
+            "text": _("the authority's answer (scrubbed of the person's name on erasure)")
+        },
+    ),
+    Holding(
+        "applications.Preference",
+        _("Matching: the Mission Cities the applicant ranked"),
+        APPLICANT_RETENTION,
+        (ORG, STAFF),
+        not_personal={
+            "reason": _("the authority's answer (scrubbed of the person's name on erasure)")
+        },
+    ),
+    Holding(
+        "applications.Document",
+        _("Evidence for eligibility: climate plan, endorsement letter"),
+        APPLICANT_RETENTION,
+        (ORG, STAFF, HOSTS),
+        personal={
+            "file": _("an uploaded PDF (may contain signatures and names)"),
+            "original_name": _("file name"),
+            "uploaded_by": _("who uploaded it"),
+        },
+        not_personal={"sha256": _("a checksum")},
+    ),
+    Holding(
+        "applications.StatusChange",
+        _("Audit trail of an application"),
+        APPLICANT_RETENTION,
+        (ORG, STAFF),
+        personal={"by": _("who made the change"), "note": _("a note (free text)")},
+    ),
+    Holding(
+        "applications.ShortlistEntry",
+        _("A Mission City's shortlist of applicants"),
+        APPLICANT_RETENTION,
+        (HOST_MEMBERS, STAFF),
+        personal={
+            "added_by": _("who shortlisted"),
+            "note": _("the Mission City's note (free text)"),
+        },
+    ),
+    Holding(
+        "applications.ReviewCriterion",
+        _("Review criteria of a call"),
+        _("Kept"),
+        (STAFF,),
+        not_personal={"name": _("a criterion"), "description": _("a criterion")},
+    ),
+    Holding(
+        "applications.ReviewAssignment",
+        _("Who reviews which application, conflicts of interest"),
+        APPLICANT_RETENTION,
+        (STAFF,),
+        personal={
+            "reviewer": _("the reviewer"),
+            "conflict_reason": _("conflict of interest (free text)"),
+        },
+    ),
+    Holding(
+        "applications.Review",
+        _("Staff reviews of applications"),
+        APPLICANT_RETENTION,
+        (STAFF,),
+        personal={
+            "reviewer": _("the reviewer"),
+            "comment": _("the reviewer's comment (free text)"),
+        },
+    ),
+    Holding(
+        "matching.PairConstraint",
+        _("Staff decisions pinning or forbidding a pair"),
+        APPLICANT_RETENTION,
+        (STAFF,),
+        personal={"created_by": _("who decided"), "reason": _("reason (free text)")},
+    ),
+    Holding(
+        "matching.MatchingRun",
+        _("Matching runs"),
+        APPLICANT_RETENTION,
+        (STAFF,),
+        personal={"started_by": _("who started it")},
+        not_personal={
+            "progress_message": _("progress text"),
+            "parameters": _("weights and settings"),
+            "inputs": _("scores of authorities"),
+            "stats": _("figures"),
+            "warnings": _("messages about authorities"),
+            "error": _("a technical error"),
+            "timings": _("figures"),
+        },
+    ),
+    Holding(
+        "matching.Proposal",
+        _("Proposed pairings"),
+        APPLICANT_RETENTION,
+        (STAFF,),
+        personal={"decided_by": _("who decided"), "decision_reason": _("reason (free text)")},
+        not_personal={
+            "components": _("scores"),
+            "reasons": _("reasons about authorities"),
+            "explanation": _("reasons about authorities"),
+        },
+    ),
+    Holding(
+        "matching.UnmatchedApplication",
+        _("Applicants a run left unmatched, with reasons"),
+        APPLICANT_RETENTION,
+        (STAFF,),
+        not_personal={"reasons": _("reasons about authorities")},
+    ),
+    Holding(
+        "matching.Pairing",
+        _("Published pairings and both sides' answers"),
+        APPLICANT_RETENTION,
+        (ORG, HOST_MEMBERS, STAFF),
+        personal={
+            "published_by": _("who published"),
+            "host_reason": _("the Mission City's reason (free text)"),
+            "twin_reason": _("the Twin City's reason (free text)"),
+        },
+        not_personal={"explanation": _("reasons about authorities")},
+    ),
+    Holding(
+        "cities.MissionCityMembership",
+        _("Who may act for a Mission City in the workspace"),
+        ACCOUNT_RETENTION,
+        (HOST_MEMBERS, STAFF),
+        personal={"user": _("the account")},
+    ),
+    Holding(
+        "workspace.MissionCityInvitation",
+        _("Inviting people to a Mission City's workspace"),
+        ACCOUNT_RETENTION,
+        (STAFF,),
+        personal={
+            "email": _("invited e-mail address"),
+            "invited_by": _("who invited"),
+            "accepted_by": _("who accepted"),
+        },
+    ),
+    Holding(
+        "privacy.ErasureRequest",
+        _("Requests to delete an account, and their outcome"),
+        _("Kept without the person's identity, as the record of the erasure"),
+        (STAFF,),
+        personal={
+            "user": _("the account"),
+            "decided_by": _("staff who decided"),
+            "note": _("staff's note"),
+        },
+        not_personal={
+            "reason": _("why staff must confirm"),
+            "user_label": _("an account number, never a name"),
+        },
+    ),
+    Holding(
+        "admin.LogEntry",
+        _("Django admin's change history"),
+        _("Kept; names and e-mails scrubbed on erasure"),
+        (STAFF,),
+        personal={
+            "user": _("staff who made the change"),
+            "object_repr": _("the changed object's name"),
+            "change_message": _("what changed"),
+        },
+        not_personal={"object_id": _("a row id")},
+    ),
+    Holding(
+        "sessions.Session",
+        _("Being signed in"),
+        _("Until sign-out or expiry"),
+        (),
+        personal={"session_data": _("signed session data (account id)")},
+        not_personal={"session_key": _("a random key")},
+    ),
+)
+
+
+def holdings_by_model() -> dict[str, Holding]:
+    return {h.model: h for h in REGISTER if installed_model(h.model) is not None}
+
+
+def installed_model(label: str):
+    """The model of `label`, or None when its app is not installed."""
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None

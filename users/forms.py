@@ -1,0 +1,49 @@
+"""Forms of the users app: the extra sign-up field and the notice (re)acceptance."""
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import consents
+from .models import ConsentRecord, Notice
+
+
+def _privacy_label():
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("I have read and accept the"),
+        reverse_lazy("privacy"),
+        _("privacy notice"),
+    )
+
+
+class SignupForm(forms.Form):
+    """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    accept_privacy = forms.BooleanField(
+        label=lazy(_privacy_label, str)(),
+        required=True,
+        error_messages={"required": _("Please accept the privacy notice to create an account.")},
+    )
+
+    def signup(self, request, user):
+        consents.consent_record(
+            user=user, kind=Notice.Kind.PRIVACY, source=ConsentRecord.Source.SIGNUP
+        )
+
+
+class NoticeAcceptForm(forms.Form):
+    """One required checkbox per notice the person has to accept again."""
+
+    def __init__(self, *args, notices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notices = notices
+        for notice in notices:
+            self.fields[f"accept_{notice.pk}"] = forms.BooleanField(
+                label=_("I accept %(title)s (version %(version)s)")
+                % {"title": notice.title, "version": notice.version},
+                required=True,
+                error_messages={"required": _("Please accept this version to go on.")},
+            )
