@@ -44,7 +44,31 @@ class Holding:
         return apps.get_model(self.model)
 
 
+def _reference(model: str, *fields: str) -> Holding:
+    """A table of the call's or the programme's own data: nothing about people."""
+    return Holding(
+        model,
+        _("Reference data of the programme and its calls"),
+        _("Kept"),
+        (),
+        not_personal={name: _("published facts about cities and calls") for name in fields},
+    )
+
+
 REGISTER: tuple[Holding, ...] = (
+    _reference("cities.Topic", "name", "description"),
+    _reference("cities.EligibleCountry", "note"),
+    _reference("cities.MissionCity", "name", "aliases"),
+    _reference("cities.Call", "title", "summary", "timezone"),
+    _reference("cities.CallMissionCity", "display_name", "intro", "motivation"),
+    _reference("cities.CityItem", "group", "title", "description"),
+    Holding(
+        "account.EmailConfirmation",
+        _("Confirming an e-mail address"),
+        _("Deleted with the e-mail address"),
+        (),
+        not_personal={"key": _("a random key")},
+    ),
     Holding(
         "users.User",
         _("Sign-in and contact about the programme"),

@@ -62,7 +62,7 @@ def account_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         erasure_request = services.erasure_request(user=request.user)
         if erasure_request.status == ErasureRequest.Status.DONE:
@@ -105,7 +105,7 @@ def register(request):
 @staff_permission_required("privacy.export_personal_data")
 @require_http_methods(["GET", "POST"])
 def staff_export(request):
-    form = StaffExportForm(request.POST or None)
+    form = StaffExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         stamp = timezone.now().strftime("%Y%m%d")
         if form.cleaned_data.get("user"):

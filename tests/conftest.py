@@ -108,6 +108,14 @@ def call_data(db):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (cached ids of rows an earlier test rolled back)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files go to a per-test folder."""
     settings.STORAGES = {

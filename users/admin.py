@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .consents import notice_publish
+from .consents import next_draft_version, notice_publish
 from .models import ConsentRecord, Notice, User
 
 
@@ -34,8 +34,13 @@ class NoticeAdmin(admin.ModelAdmin):
     list_display = ["__str__", "title", "published_at", "acceptances_count"]
     list_filter = ["kind", ("published_at", admin.EmptyFieldListFilter)]
     fields = ["kind", "version", "title", "changes", "body", "published_at"]
-    readonly_fields = ["published_at"]
+    readonly_fields = ["version", "published_at"]
     actions = ["publish"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.version = next_draft_version(obj.kind)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("acceptances"))
     def acceptances_count(self, obj):

@@ -62,6 +62,10 @@ def _accepted_by_kind(user: User) -> dict[str, list[int]]:
     return result
 
 
+def next_draft_version(kind: str) -> int:
+    return (Notice.objects.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+
+
 def notice_publish(*, notice: Notice, by: User | None) -> Notice:
     """Publish a draft as the next version of its kind. People who accepted an earlier version are
     asked again at their next sign-in."""
@@ -70,12 +74,17 @@ def notice_publish(*, notice: Notice, by: User | None) -> Notice:
         if notice.is_published:
             raise ValidationError(_("This version is already published; write a new one."))
         latest = (
-            Notice.objects.filter(kind=notice.kind, published_at__isnull=False)
-            .exclude(pk=notice.pk)
-            .aggregate(v=Max("version"))["v"]
+            Notice.objects.filter(kind=notice.kind, published_at__isnull=False).aggregate(
+                v=Max("version")
+            )["v"]
+            or 0
         )
-        if latest is not None and notice.version <= latest:
-            notice.version = latest + 1
+        # Published versions are numbered one after another; a draft holding the number moves on.
+        clash = Notice.objects.filter(kind=notice.kind, version=latest + 1).exclude(pk=notice.pk)
+        if clash.exists():
+            top = Notice.objects.filter(kind=notice.kind).aggregate(v=Max("version"))["v"]
+            clash.update(version=top + 1)
+        notice.version = latest + 1
         notice.published_at = timezone.now()
         notice.full_clean()
         notice.save(update_fields=["version", "published_at"])

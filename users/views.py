@@ -30,7 +30,7 @@ def notice_accept(request):
     notices = consents.pending_notices(request.user)
     if not notices:
         return redirect(next_url or "home")
-    form = NoticeAcceptForm(request.POST or None, notices=notices)
+    form = NoticeAcceptForm(request.POST if request.method == "POST" else None, notices=notices)
     if request.method == "POST" and form.is_valid():
         for notice in notices:
             consents.consent_record(

@@ -35,6 +35,16 @@ def pdf_naming(author: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("letter.pdf", buffer.getvalue(), content_type="application/pdf")
 
 
+def staff_member(email: str = "dpo@netzerocities.example", *codenames: str):
+    """A staff member who accepted the current notices, with these permissions."""
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(email=email, is_staff=True)
+    consent_record(user=staff, kind=Notice.Kind.PRIVACY, source=ConsentRecord.Source.SIGNUP)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return staff
+
+
 @pytest.fixture
 def notices(db):
     call_command("load_notices", stdout=io.StringIO())

@@ -16,14 +16,14 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 def scan_database(needles) -> list[str]:
-    """Every text column of every table, read with SQL (not through the models): where a needle is."""
+    """Every text column of every table, read with SQL, not through the models."""
     found = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             description = connection.introspection.get_table_description(cursor, table)
             for column in description:
                 cursor.execute(
-                    f"SELECT CAST({connection.ops.quote_name(column.name)} AS TEXT) "  # noqa: S608
+                    f"SELECT CAST({connection.ops.quote_name(column.name)} AS TEXT) "
                     f"FROM {connection.ops.quote_name(table)}"
                 )
                 for (value,) in cursor.fetchall():
