@@ -14,6 +14,8 @@ from cities.eligibility import Candidate
 from cities.selectors import eligibility_verdict
 from cities.text import fold
 from twinning.emails import queue_email
+from users.consents import consent_record
+from users.models import ConsentRecord, Notice
 
 from .documents import PdfInfo
 from .imports import service_rows
@@ -376,6 +378,7 @@ def application_submit(*, application: Application, by, now=None) -> SubmitResul
         now=now,
         note=_("Resubmitted after changes") if resubmission else "",
     )
+    _record_consents(application=application, by=by)
     queue_email(
         template="application_submitted",
         to=application_recipients(application),
@@ -433,6 +436,21 @@ def application_submit_imported(*, application: Application, by, source: str, no
     if not application.endorsement_letter_id:
         note += " " + _("Missing on import: the endorsement letter.")
     _judge_and_submit(application=application, by=by, now=now, note=note)
+
+
+def _record_consents(*, application: Application, by) -> None:
+    """The consents ticked in the commitment step, on record with the version they accepted."""
+    if by is None or not getattr(by, "is_authenticated", False):
+        return
+    context = f"application {application.pk}"
+    for given, kind in (
+        (application.consent_privacy, Notice.Kind.PRIVACY),
+        (application.consent_share, Notice.Kind.DATA_SHARING),
+    ):
+        if given:
+            consent_record(
+                user=by, kind=kind, source=ConsentRecord.Source.APPLICATION, context=context
+            )
 
 
 @transaction.atomic

@@ -144,6 +144,16 @@ ROWS = {
         "run_proposal",
         staff_only(reviewer=REDIRECT, superuser=REDIRECT),
     ),
+    # A person's own data: only ever their own (the view takes no id).
+    "account_data": ("get", None, private(**dict.fromkeys(ROLES[1:], OK))),
+    "account_export": ("post", None, private(**dict.fromkeys(ROLES[1:], OK))),
+    "account_delete": ("get", None, private(**dict.fromkeys(ROLES[1:], OK))),
+    # Nothing to accept (no newer notice): straight on to the home page.
+    "notice_accept": ("get", None, private(**dict.fromkeys(ROLES[1:], REDIRECT))),
+    # Staff pages of personal data need their own permissions, which the reviewer lacks.
+    "privacy_register": ("get", None, staff_only(reviewer=403)),
+    "privacy_staff_export": ("get", None, staff_only(reviewer=403)),
+    "privacy_retention": ("get", None, staff_only(reviewer=403)),
 }
 
 # URL names without a row, and why. The standard admin views (add, change, delete, history of

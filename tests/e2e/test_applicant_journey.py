@@ -81,6 +81,7 @@ def test_new_user_checks_signs_up_applies_and_submits(
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label(re.compile(r"^\s*Password\*?\s*$")).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_label("I have read and accept the privacy notice").check()
     shot(page, "03-signup")
     main.get_by_role("button", name="Sign up").click()
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
@@ -324,7 +325,13 @@ def test_pages_log_no_console_errors(call_data, live_server, watched_page):
 def test_confirmation_email_names_the_site(db, client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            "/accounts/signup/", {"email": EMAIL, "password1": PASSWORD, "password2": PASSWORD}
+            "/accounts/signup/",
+            {
+                "email": EMAIL,
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "accept_privacy": "on",
+            },
         )
 
     (message,) = mail.outbox

@@ -67,6 +67,7 @@ def test_invited_member_accepts_browses_shortlists_and_confirms_a_pairing(
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label(re.compile(r"^\s*Password\*?\s*$")).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_label("I have read and accept the privacy notice").check()
     main.get_by_role("button", name="Sign up").click()
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
 
