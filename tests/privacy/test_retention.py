@@ -104,3 +104,14 @@ def test_retention_page_shows_what_is_due_to_staff_with_the_permission(client, p
 
     row = next(r for r in response.context["rows"] if r["call"] == call)
     assert (row["due"], row["periods"], row["done"]) == ({"unpaired": 1, "pairs": 0}, (30, 365), 0)
+
+
+def test_beat_runs_the_retention_task_every_night(settings):
+    from celery.schedules import crontab
+
+    from twinning.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["privacy-apply-retention"]
+
+    assert entry == {"task": "privacy.apply_retention", "schedule": crontab(hour=3, minute=30)}
+    assert "privacy.apply_retention" in app.tasks

@@ -8,6 +8,7 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from twinning.observability import init_sentry
@@ -200,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.send_deadline_reminders",
         "schedule": DEADLINE_REMINDERS_EVERY,
         "options": {"expires": DEADLINE_REMINDERS_EVERY},
+    },
+    # Personal data past the calls' retention periods anonymised, nightly (privacy/retention.py).
+    "privacy-apply-retention": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 
