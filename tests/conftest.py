@@ -109,10 +109,15 @@ def call_data(db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (cached ids of rows an earlier test rolled back)."""
+    """Each test starts with an empty cache (no cached ids of rows an earlier test rolled back),
+    knowing that no notice is published: the test database has none until a test publishes one
+    (through `users.consents.notice_publish`, which forgets this)."""
     from django.core.cache import cache
 
+    from users.consents import CACHE_KEY
+
     cache.clear()
+    cache.set(CACHE_KEY, {})
 
 
 @pytest.fixture(autouse=True)

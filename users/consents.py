@@ -15,19 +15,19 @@ from django.utils.translation import gettext as _
 
 from .models import ConsentRecord, Notice, User
 
-_CACHE_KEY = "notices:current:v1"
+CACHE_KEY = "notices:current:v1"
 
 
 def current_notices() -> dict[str, int]:
     """{kind: id of the current published version} for every kind that has one."""
-    ids = cache.get(_CACHE_KEY)
+    ids = cache.get(CACHE_KEY)
     if ids is None:
         ids = {}
         for notice in Notice.objects.filter(published_at__isnull=False).order_by(
             "kind", "-version"
         ):
             ids.setdefault(notice.kind, notice.pk)
-        cache.set(_CACHE_KEY, ids, 3600)
+        cache.set(CACHE_KEY, ids, 3600)
     return ids
 
 
@@ -88,8 +88,8 @@ def notice_publish(*, notice: Notice, by: User | None) -> Notice:
         notice.published_at = timezone.now()
         notice.full_clean()
         notice.save(update_fields=["version", "published_at"])
-        transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
-    cache.delete(_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    cache.delete(CACHE_KEY)
     return notice
 
 
