@@ -17,7 +17,7 @@ def test_axe_reports_an_unlabelled_field_and_low_contrast(watched_page, live_ser
             document.querySelector('main').appendChild(input);
             const low = document.createElement('p');
             low.textContent = 'hard to read';
-            low.setAttribute('class', 'text-white bg-white');
+            low.setAttribute('class', 'text-warning bg-white');
             document.querySelector('main').appendChild(low);
         }"""
     )
