@@ -8,6 +8,7 @@ import io
 import json
 import zipfile
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +22,7 @@ from applications.models import (
     ShortlistEntry,
     StatusChange,
 )
+from audit.models import AuditEntry
 from cities.models import MissionCityMembership
 from matching.models import Pairing
 from users.models import ConsentRecord
@@ -156,11 +158,19 @@ def person_sections(user) -> dict[str, list[dict]]:
                 "mission_city", "application", "added_by"
             )
         ],
-        "audit_entries": [
+        "application_trail": [
             row(c)
             for c in StatusChange.objects.filter(
                 Q(by=user) | Q(application__in=applications)
             ).select_related("application", "by")
+        ],
+        "audit_entries": [
+            row(e)
+            for e in AuditEntry.objects.filter(
+                Q(actor=user)
+                | Q(application__in=applications)
+                | Q(target_type=ContentType.objects.get_for_model(user), target_id=str(user.pk))
+            ).select_related("actor", "application", "target_type")
         ],
     }
     return sections
@@ -187,11 +197,21 @@ def organisation_sections(organisation) -> dict[str, list[dict]]:
                 "call", "application", "mission_city", "run", "published_by"
             )
         ],
-        "audit_entries": [
+        "application_trail": [
             row(c)
             for c in StatusChange.objects.filter(application__in=applications).select_related(
                 "application", "by"
             )
+        ],
+        "audit_entries": [
+            row(e)
+            for e in AuditEntry.objects.filter(
+                Q(application__in=applications)
+                | Q(
+                    target_type=ContentType.objects.get_for_model(organisation),
+                    target_id=str(organisation.pk),
+                )
+            ).select_related("actor", "application", "target_type")
         ],
     }
 

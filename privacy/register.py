@@ -330,6 +330,20 @@ REGISTER: tuple[Holding, ...] = (
         },
     ),
     Holding(
+        "audit.AuditEntry",
+        _("Audit log: who changed what, when"),
+        _("Kept for the programme's record; names and e-mails scrubbed on erasure"),
+        (STAFF,),
+        personal={
+            "actor": _("who made the change"),
+            "actor_label": _("who made the change (e-mail, as recorded)"),
+            "target_label": _("the changed object's name (may be a person)"),
+            "note": _("a note (free text)"),
+            "data": _("details of the change (may include an invited e-mail address)"),
+        },
+        not_personal={"action": _("the kind of change"), "target_id": _("a row id")},
+    ),
+    Holding(
         "admin.LogEntry",
         _("Django admin's change history"),
         _("Kept; names and e-mails scrubbed on erasure"),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Document
+from audit.services import record
 from cities.models import Call
 from twinning.emails import queue_email
 
@@ -13,37 +14,33 @@ from . import erasure, export, retention
 from .models import AnonymisedApplication, ErasureRequest, RetentionRun
 
 
-def _audit(*, action: str, by, label: str, note: str = "") -> None:
-    """One audit entry per privacy operation (who did what to whom)."""
-    # Replaced by the portal's audit service when it lands.
-    return None
-
-
 def export_person(*, user, by) -> bytes:
     """Everything linked to `user`, as a ZIP. `by` is the person or the staff member asking."""
-    sections = export.person_sections(user)
-    documents = Document.objects.filter(uploaded_by=user)
-    content = export.build_zip(
-        sections=sections,
-        documents=documents,
-        who=user.email,
-        whose=_("you uploaded"),
-    )
-    _audit(action="export", by=by, label=f"user #{user.pk}", note="personal data export")
+    with transaction.atomic():
+        content = export.build_zip(
+            sections=export.person_sections(user),
+            documents=Document.objects.filter(uploaded_by=user),
+            who=user.email,
+            whose=_("you uploaded"),
+        )
+        record(
+            actor=by,
+            action="personal_data.export",
+            target=user,
+            note="by the person" if by == user else "by staff, for the person",
+        )
     return content
 
 
 def export_organisation(*, organisation, by) -> bytes:
-    sections = export.organisation_sections(organisation)
-    content = export.build_zip(
-        sections=sections,
-        documents=organisation.documents.all(),
-        who=organisation.name,
-        whose=_("of the organisation"),
-    )
-    _audit(
-        action="export", by=by, label=f"organisation #{organisation.pk}", note="organisation export"
-    )
+    with transaction.atomic():
+        content = export.build_zip(
+            sections=export.organisation_sections(organisation),
+            documents=organisation.documents.all(),
+            who=organisation.name,
+            whose=_("of the organisation"),
+        )
+        record(actor=by, action="personal_data.export", target=organisation, note="organisation")
     return content
 
 
@@ -61,7 +58,7 @@ def erasure_request(*, user) -> ErasureRequest:
                     decided_at=timezone.now(),
                 )
                 erasure.erase(user)
-                _audit(action="erasure", by=None, label=request.user_label, note="erased at once")
+                record(actor=None, action="personal_data.erase", target=request, note="at once")
                 return request
             request = ErasureRequest.objects.create(
                 user=user,
@@ -70,7 +67,7 @@ def erasure_request(*, user) -> ErasureRequest:
                 reason=reason,
             )
             queue_email(template="erasure_requested", to=[user.email], context={"request": request})
-            _audit(action="erasure_request", by=user, label=request.user_label, note=reason)
+            record(actor=user, action="personal_data.erasure_request", target=request, note=reason)
             return request
     except IntegrityError:
         # Asked twice at once: the first request is the one that counts.
@@ -86,7 +83,7 @@ def erasure_confirm(*, request: ErasureRequest, by, note: str = "") -> ErasureRe
         request.status = ErasureRequest.Status.DONE
         request.decided_by, request.decided_at, request.note = by, timezone.now(), note
         request.save()
-        _audit(action="erasure", by=by, label=request.user_label, note="confirmed by staff")
+        record(actor=by, action="personal_data.erase", target=request, note="confirmed by staff")
     return request
 
 
@@ -103,7 +100,7 @@ def erasure_refuse(*, request: ErasureRequest, by, note: str) -> ErasureRequest:
         queue_email(
             template="erasure_refused", to=[request.user.email], context={"request": request}
         )
-        _audit(action="erasure_refused", by=by, label=request.user_label, note=note)
+        record(actor=by, action="personal_data.erasure_refuse", target=request, note=note)
     return request
 
 
@@ -131,11 +128,11 @@ def retention_apply(*, now=None, by=None) -> list[RetentionRun]:
                 ):
                     retention.anonymise(application)
                     AnonymisedApplication.objects.create(application=application, run=run)
-                _audit(
-                    action="retention",
-                    by=by,
-                    label=str(call),
-                    note=f"{kind}: {len(ids)} applications anonymised",
+                record(
+                    actor=by,
+                    action="personal_data.retention",
+                    target=run,
+                    data={"call": call.pk, "kind": kind, "applications": len(ids)},
                 )
                 runs.append(run)
     return runs

@@ -13,6 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import record
+
 from .models import ConsentRecord, Notice, User
 
 CACHE_KEY = "notices:current:v1"
@@ -88,6 +90,7 @@ def notice_publish(*, notice: Notice, by: User | None) -> Notice:
         notice.published_at = timezone.now()
         notice.full_clean()
         notice.save(update_fields=["version", "published_at"])
+        record(actor=by, action="notice.publish", target=notice, data={"version": notice.version})
         transaction.on_commit(lambda: cache.delete(CACHE_KEY))
     cache.delete(CACHE_KEY)
     return notice

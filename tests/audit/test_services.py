@@ -27,6 +27,7 @@ from cities import services as city_services
 from cities.models import Call, Topic
 from matching import services as matching_services
 from matching.models import Proposal
+from privacy import services as privacy_services
 from tests.applications.pdfs import pdf_upload
 from tests.builders import city, member, submitted_application
 from tests.factories import CallFactory, UserFactory
@@ -42,6 +43,7 @@ NOT_STATE_CHANGING = {
     "audit.services.record": "the audit service itself",
     "workspace.services.invitation_check": "a check: raises ValidationError or returns",
     "matching.services.format_error": "formats an exception as text",
+    "privacy.services.retention_overview": "reads what retention has due, per call",
     "matching.services.settings_for": (
         "reads a call's matching settings, creating the default row on first read; staff "
         "change the settings in the admin (Django's admin log)"
@@ -461,7 +463,55 @@ def s_pairing_answer_as_twin(w):
     )
 
 
+def s_export_person(w):
+    user = _owner(_draft(w))
+    return "personal_data.export", lambda: privacy_services.export_person(user=user, by=user)
+
+
+def s_export_organisation(w):
+    organisation = _draft(w).organisation
+    return "personal_data.export", lambda: privacy_services.export_organisation(
+        organisation=organisation, by=w["staff"]
+    )
+
+
+def s_erasure_request(w):
+    user = _owner(_draft(w))
+    return "personal_data.erase", lambda: privacy_services.erasure_request(user=user)
+
+
+def _waiting_erasure(w):
+    user = UserFactory(is_staff=True)  # a staff account waits for confirmation
+    return privacy_services.erasure_request(user=user)
+
+
+def s_erasure_confirm(w):
+    request = _waiting_erasure(w)
+    return "personal_data.erase", lambda: privacy_services.erasure_confirm(
+        request=request, by=w["staff"]
+    )
+
+
+def s_erasure_refuse(w):
+    request = _waiting_erasure(w)
+    return "personal_data.erasure_refuse", lambda: privacy_services.erasure_refuse(
+        request=request, by=w["staff"], note="Still reviewing"
+    )
+
+
+def s_retention_apply(w):
+    _draft(w)
+    later = w["call"].closes_at + dt.timedelta(days=10 * 365)
+    return "personal_data.retention", lambda: privacy_services.retention_apply(now=later)
+
+
 SCENARIOS = {
+    "privacy.services.export_person": s_export_person,
+    "privacy.services.export_organisation": s_export_organisation,
+    "privacy.services.erasure_request": s_erasure_request,
+    "privacy.services.erasure_confirm": s_erasure_confirm,
+    "privacy.services.erasure_refuse": s_erasure_refuse,
+    "privacy.services.retention_apply": s_retention_apply,
     "applications.services.organisation_start": s_organisation_start,
     "applications.services.invitation_create": s_org_invitation_create,
     "applications.services.invitation_accept": s_org_invitation_accept,

@@ -35,6 +35,7 @@ def test_person_export_holds_every_section_as_json_and_csv_and_the_documents(per
         "mission_city_memberships",
         "reviews_written",
         "shortlist_notes",
+        "application_trail",
         "audit_entries",
     ]
     assert data["account"][0]["email"] == EMAIL and data["account"][0]["name"] == NAME
