@@ -148,6 +148,13 @@ REGISTER: tuple[Holding, ...] = (
         },
     ),
     Holding(
+        "applications.DeadlineReminder",
+        _("Deadline reminders sent once per draft"),
+        APPLICANT_RETENTION,
+        (STAFF,),
+        personal={"recipients": _("e-mail addresses the reminder went to")},
+    ),
+    Holding(
         "applications.Representative",
         _("The city's contact people for the programme"),
         APPLICANT_RETENTION,

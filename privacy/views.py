@@ -1,5 +1,6 @@
 """A person's own data (account page, download, deletion) and the staff pages (register,
-exports for a named person or organisation, retention)."""
+exports for a named person or organisation, retention); the privacy notice and the page
+that asks for a new version of a notice to be accepted."""
 
 from functools import wraps
 
@@ -11,15 +12,57 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from twinning.forms import error_summary
+from users import consents
+from users.forms import NoticeAcceptForm
+from users.middleware import SESSION_KEY
+from users.models import ConsentRecord, Notice
 
 from . import services
 from .forms import AccountDeleteForm, StaffExportForm
 from .models import ErasureRequest
 from .register import holdings_by_model
+
+
+def privacy_notice(request):
+    notice = consents.current_notice(Notice.Kind.PRIVACY)
+    sharing = consents.current_notice(Notice.Kind.DATA_SHARING)
+    return render(request, "pages/privacy.html", {"notice": notice, "sharing": sharing})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_accept(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    notices = consents.pending_notices(request.user)
+    if not notices:
+        return redirect(next_url or "home")
+    form = NoticeAcceptForm(request.POST if request.method == "POST" else None, notices=notices)
+    if request.method == "POST" and form.is_valid():
+        for notice in notices:
+            consents.consent_record(
+                user=request.user, kind=notice.kind, source=ConsentRecord.Source.PROMPT
+            )
+        request.session.pop(SESSION_KEY, None)
+        return redirect(next_url or "home")
+    return render(
+        request,
+        "users/notice_accept.html",
+        {
+            "form": form,
+            "notices": notices,
+            "next": next_url,
+            "errors": error_summary(form) if request.method == "POST" else [],
+        },
+    )
 
 
 def _zip_response(content: bytes, name: str) -> HttpResponse:

@@ -7,7 +7,6 @@ admin.site.site_title = "Twinning admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("", include("users.urls")),
     path("", include("privacy.urls")),
     path("", include("matching.urls")),
     path("", include("applications.urls")),
