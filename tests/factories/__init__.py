@@ -44,7 +44,15 @@ from .matching import (
     ProposalFactory,
     UnmatchedApplicationFactory,
 )
+from .privacy import (
+    AnonymisedApplicationFactory,
+    ErasureRequestFactory,
+    RetentionPolicyFactory,
+    RetentionRunFactory,
+)
 from .users import (
+    ConsentRecordFactory,
+    NoticeFactory,
     UserFactory,
 )
 from .workspace import (
@@ -52,20 +60,24 @@ from .workspace import (
 )
 
 __all__ = [
+    "AnonymisedApplicationFactory",
     "ApplicationFactory",
     "AuditEntryFactory",
     "CallFactory",
     "CallMissionCityFactory",
     "CityItemFactory",
+    "ConsentRecordFactory",
     "DeadlineReminderFactory",
     "DocumentFactory",
     "EligibleCountryFactory",
+    "ErasureRequestFactory",
     "LearningNeedFactory",
     "MatchingRunFactory",
     "MatchingSettingsFactory",
     "MissionCityFactory",
     "MissionCityInvitationFactory",
     "MissionCityMembershipFactory",
+    "NoticeFactory",
     "OrganisationFactory",
     "OrganisationInvitationFactory",
     "OrganisationMemberFactory",
@@ -74,6 +86,8 @@ __all__ = [
     "PreferenceFactory",
     "ProposalFactory",
     "RepresentativeFactory",
+    "RetentionPolicyFactory",
+    "RetentionRunFactory",
     "ReviewAssignmentFactory",
     "ReviewCriterionFactory",
     "ReviewFactory",
