@@ -63,6 +63,7 @@ def test_lock_files_agree_on_every_version_and_none_holds_a_matching_library():
     assert [name for name, locked in locks.items() if "matching" in locked] == []
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_import_matching_from_any_directory_gives_our_app(tmp_path):
     code = "import matching; print(matching.__file__)"
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core import mail
 
 from twinning.celery import app as celery_app
@@ -35,10 +36,12 @@ def settings_in_a_process(**env):
     return out.stdout.splitlines()
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_without_dsn_or_admins_nothing_is_reported():
     assert settings_in_a_process() == ["[]", "False", ""]
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_admins_and_sentry_come_from_the_environment():
     admins, active, integrations = settings_in_a_process(
         DJANGO_ADMINS="Ops Team <ops@example.org>, dev@example.org",

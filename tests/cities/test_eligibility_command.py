@@ -408,6 +408,7 @@ def manage(*args):
     )
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_command_line_bad_authority_exits_non_zero_without_traceback():
     result = manage(
         "check_eligibility", "--name", "Plymouth", "--country", "GB", "--authority", "county",
@@ -422,6 +423,7 @@ def test_command_line_bad_authority_exits_non_zero_without_traceback():
     )
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_command_line_missing_argument_exits_non_zero_with_usage():
     result = manage("check_eligibility", "--country", "GB")
 

@@ -111,6 +111,7 @@ print(digest.hexdigest())
 """
 
 
+@pytest.mark.slow  # two Python processes
 def test_results_do_not_depend_on_the_hash_seed():
     root = Path(__file__).resolve().parents[2]
     digests = {

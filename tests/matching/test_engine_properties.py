@@ -29,6 +29,8 @@ from .engine_helpers import (
     weights_strategy,
 )
 
+# Hundreds of generated instances per test: run by `make test` and CI, not `make test-fast`.
+pytestmark = pytest.mark.slow
 PROPERTY_SETTINGS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

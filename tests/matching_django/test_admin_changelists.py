@@ -57,6 +57,7 @@ def count_queries(client, url):
     return len(ctx)
 
 
+@pytest.mark.slow  # every changelist at 1 and 3 rows
 def test_admin_changelists_query_count_does_not_grow(client, open_call, staff):
     client.force_login(staff)
     build(open_call, staff, 1)
