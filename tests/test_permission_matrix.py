@@ -54,6 +54,16 @@ def staff_only(reviewer=OK, superuser=OK):
 APPLICANT_A_PAGE = private(applicant_a=OK, coeditor_a=OK)
 WORKSPACE_X_PAGE = private(member_x=OK)
 WORKSPACE_X_POST = private(member_x=REDIRECT)
+# Pair A ↔ Torino (X): its Twin City's team, Torino's members and staff; 404 for everyone else.
+PAIR_A_PAGE = private(applicant_a=OK, coeditor_a=OK, member_x=OK, reviewer=OK, superuser=OK)
+PAIR_A_POST = private(
+    applicant_a=REDIRECT,
+    coeditor_a=REDIRECT,
+    member_x=REDIRECT,
+    reviewer=REDIRECT,
+    superuser=REDIRECT,
+)
+SIGNED_IN = private(**dict.fromkeys(ROLES[1:], OK))
 
 # url name → (method, args builder key, expected status per role)
 ROWS = {
@@ -125,6 +135,26 @@ ROWS = {
         {"anonymous": OK} | dict.fromkeys(ROLES[1:], OK),  # shows sign-in / accept choices
     ),
     "staff_dashboard": ("get", None, staff_only()),
+    "pair_list": ("get", None, SIGNED_IN),
+    "pair_notifications": ("get", None, SIGNED_IN),
+    "pair_detail": ("get", "pair_a", PAIR_A_PAGE),
+    "pair_milestone_done": ("post", "pair_a_milestone", PAIR_A_POST),
+    "pair_agenda": ("post", "pair_a", PAIR_A_POST),
+    "pair_messages": ("get", "pair_a", PAIR_A_PAGE),
+    "pair_meetings": ("get", "pair_a", PAIR_A_PAGE),
+    "pair_documents": ("get", "pair_a", PAIR_A_PAGE),
+    "pair_document_download": ("get", "pair_a_document", PAIR_A_PAGE),
+    "pair_plan": ("get", "pair_a", PAIR_A_PAGE),
+    # The Mission City (and staff) comment; the Twin City's own team may not: 404.
+    "pair_plan_feedback": (
+        "post",
+        "pair_a_version",
+        private(member_x=REDIRECT, reviewer=REDIRECT, superuser=REDIRECT),
+    ),
+    "pair_survey": ("get", "pair_a", PAIR_A_PAGE),
+    "pairs_cohort": ("get", None, staff_only()),
+    "pairs_cohort_export": ("get", "csv", staff_only()),
+    "pairs_outcomes": ("get", None, staff_only()),
     "admin:index": ("get", None, staff_only()),
     "admin:applications_application_changelist": ("get", None, staff_only()),
     "admin:applications_application_change": ("get", "application_a", staff_only()),
@@ -246,8 +276,14 @@ def world(open_call):
     ws_invitation = workspace_services.invitation_create(
         mission_city=torino.mission_city, email="new@torino.example", by=superuser
     )
+    pair = pair_space(pairing)
     args = {
         None: [],
+        "pair_a": [pair["pair"].pk],
+        "pair_a_milestone": [pair["pair"].pk, pair["milestone"].pk],
+        "pair_a_document": [pair["pair"].pk, pair["document"].pk],
+        "pair_a_version": [pair["pair"].pk, pair["version"].pk],
+        "csv": ["csv"],
         "city_x": [torino.mission_city.slug],
         "invitation_a": [pending.token],
         "application_a": [a.pk],
@@ -271,6 +307,39 @@ def world(open_call):
         "superuser": superuser,
     }
     return {"args": args, "users": users, "other_run": other_run, "a": a}
+
+
+def pair_space(pairing):
+    """Pair A ↔ Torino with a milestone, a document and a plan version, made directly: the
+    pairing stays unanswered so the pairing pages above keep their statuses."""
+    from django.utils import timezone
+
+    from applications.documents import inspect_pdf
+    from pairs.models import Milestone, Pair, PairDocument, PlanVersion
+    from tests.applications.pdfs import pdf_upload
+
+    pair = Pair.objects.create(pairing=pairing, call=pairing.call, last_activity_at=timezone.now())
+    milestone = Milestone.objects.create(
+        pair=pair,
+        title="Kick-off",
+        due_date=timezone.localdate(),
+        owner_side="both",
+        evidence_kind="note",
+    )
+    upload = pdf_upload()
+    info = inspect_pdf(upload)
+    document = PairDocument(
+        pair=pair,
+        title="Notes",
+        original_name=info.original_name,
+        size=info.size,
+        pages=info.pages,
+        sha256=info.sha256,
+        side="twin",
+    )
+    document.file.save("notes.pdf", upload, save=True)
+    version = PlanVersion.objects.create(pair=pair, number=1, summary="Draft")
+    return {"pair": pair, "milestone": milestone, "document": document, "version": version}
 
 
 def outcome(response, url):
@@ -300,6 +369,7 @@ def test_permission_matrix(client, world, role):
                 "direction": "down",
                 "note": "n",
                 "email": "someone@example.org",
+                "body": "b",
             }
             if method == "post"
             else {}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("privacy.urls")),
+    path("", include("pairs.urls")),
     path("", include("matching.urls")),
     path("", include("applications.urls")),
     path("", include("workspace.urls")),

@@ -296,6 +296,21 @@ def shortlist_set_note(
 # Answers to published pairings ------------------------------------------------------------
 
 
+def _open_pair_space_after_commit(pairing_id: int) -> None:
+    """Both sides confirmed: the top-layer `pairs` app opens the pair space. It is enqueued by
+    task name (the workspace does not import `pairs`); its periodic sweep `pairs.open_confirmed`
+    opens any space this missed (a broker outage)."""
+    from celery import current_app
+
+    def enqueue():
+        current_app.loader.import_default_modules()  # the apps' tasks modules (autodiscovery)
+        task = current_app.tasks.get("pairs.open_pair")
+        if task is not None:
+            task.delay(pairing_id=pairing_id)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
 def _answer(*, pairing: Pairing, side: str, decision: str, reason: str, by) -> Pairing:
     if decision not in (Confirmation.CONFIRMED, Confirmation.DECLINED):
         raise ValidationError(_("Confirm or decline the pairing."))
@@ -315,6 +330,11 @@ def _answer(*, pairing: Pairing, side: str, decision: str, reason: str, by) -> P
     setattr(pairing, field, decision)
     setattr(pairing, f"{side}_reason", reason)
     pairing.save(update_fields=[field, f"{side}_reason"])
+    if (
+        pairing.host_confirmation == Confirmation.CONFIRMED
+        and pairing.twin_confirmation == Confirmation.CONFIRMED
+    ):
+        _open_pair_space_after_commit(pairing.pk)
     application = pairing.application
     city = pairing.mission_city.display_name
     if side == "host":

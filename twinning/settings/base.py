@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "matching",
     "workspace",
     "privacy",
+    "pairs",
 ]
 
 MIDDLEWARE = [
