@@ -233,7 +233,9 @@ class CohortFilter(django_filters.FilterSet):
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["mission_city"].queryset = CallMissionCity.objects.filter(call=call)
+        self.filters["mission_city"].queryset = CallMissionCity.objects.filter(
+            call=call
+        ).select_related("call")
         for f in ("site_visit", "plan", "at_risk"):
             self.filters[f].field.widget = forms.Select(
                 choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]

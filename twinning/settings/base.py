@@ -210,6 +210,16 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Periodic jobs (celery beat). Each task is idempotent and records what it sent.
+CELERY_BEAT_SCHEDULE = {
+    # Opens the space of any confirmed pairing the on-confirmation task missed.
+    "pairs-open-confirmed": {"task": "pairs.open_confirmed", "schedule": 15 * 60},
+    # Milestones due in 7 days, late milestones, idle pairs, the closing survey.
+    "pairs-send-reminders": {"task": "pairs.send_reminders", "schedule": crontab(hour=6, minute=0)},
+    # One digest per person of the changes in their pairs not e-mailed yet.
+    "pairs-send-digests": {"task": "pairs.send_digests", "schedule": crontab(hour=7, minute=0)},
+}
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

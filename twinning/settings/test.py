@@ -22,3 +22,11 @@ ACCOUNT_RATE_LIMITS = False
 # Serve static files from the finders; no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The beat + worker integration test runs `celery beat` and `celery worker` with every periodic
+# job due every few seconds (never set outside that test).
+if env.int("TWINNING_BEAT_EVERY", default=0):
+    CELERY_TASK_ALWAYS_EAGER = False  # beat hands the jobs to the worker through Redis
+    CELERY_BEAT_SCHEDULE = {
+        name: {**entry, "schedule": env.int("TWINNING_BEAT_EVERY")}
+        for name, entry in CELERY_BEAT_SCHEDULE.items()  # noqa: F405
+    }
