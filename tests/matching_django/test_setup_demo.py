@@ -19,10 +19,15 @@ def test_setup_demo_creates_an_open_call_accounts_and_applications_once():
     assert demo.is_open()
     assert demo.mission_cities.count() == 16
     assert Application.objects.filter(call=demo).count() == 60
-    emails = ["applicant@twinning.example", "staff@twinning.example", "torino@twinning.example"]
+    emails = [
+        "applicant@twinning.example",
+        "staff@twinning.example",
+        "torino@twinning.example",
+        "twin@twinning.example",  # the demo pair's Twin City (pairs.demo)
+    ]
     assert sorted(User.objects.values_list("email", flat=True)) == emails
     assert User.objects.get(email="staff@twinning.example").is_superuser
-    assert EmailAddress.objects.filter(verified=True).count() == 3
+    assert EmailAddress.objects.filter(verified=True).count() == 4
     assert list(MissionCityMembership.objects.values_list("user__email", "mission_city__name")) == [
         ("torino@twinning.example", "Torino")
     ]

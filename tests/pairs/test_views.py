@@ -246,3 +246,10 @@ def test_cohort_at_200_pairs_within_the_query_budget(
     with django_assert_max_num_queries(9):
         response = client.get(url)
     assert len(response.context["rows"]) == 200
+
+
+def test_application_page_links_to_the_pair_space(client, pair_world):
+    pair, twin, _host = pair_world
+    client.force_login(twin)
+    response = client.get(reverse("application_detail", args=[pair.pairing.application_id]))
+    assert f'href="/pairs/{pair.pk}/"' in response.content.decode()

@@ -6,6 +6,7 @@ import io
 import zoneinfo
 
 from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -75,6 +76,13 @@ class Command(BaseCommand):
             user=User.objects.get(email="torino@twinning.example"),
             mission_city=MissionCity.objects.get(name="Torino", country="IT"),
         )
+        if django_apps.is_installed("pairs"):
+            # The top-layer app adds its demo pair (run by name: matching does not import it).
+            call_command(
+                "setup_pairs_demo",
+                password=DEMO_PASSWORD,
+                stdout=io.StringIO() if quiet else self.stdout,
+            )
         if not quiet:
             self.stdout.write(
                 self.style.SUCCESS(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
