@@ -74,6 +74,19 @@ class MilestoneAdmin(ReadOnlyAdmin):
     list_select_related = ["pair__pairing__application", "pair__pairing__mission_city"]
     list_filter = ["status", "owner_side", "pair__call"]
     search_fields = ["title", "pair__pairing__application__official_name"]
+    actions = ["reopen"]
+
+    @admin.action(description=_("Reopen the selected done milestones"))
+    def reopen(self, request, queryset):
+        reopened = 0
+        for milestone in queryset.filter(status=Milestone.Status.DONE):
+            try:
+                services.milestone_reopen(milestone=milestone, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                reopened += 1
+        self.message_user(request, _("Reopened %(n)d milestones.") % {"n": reopened})
 
 
 @admin.register(PairEvent)

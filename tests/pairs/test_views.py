@@ -253,3 +253,18 @@ def test_application_page_links_to_the_pair_space(client, pair_world):
     client.force_login(twin)
     response = client.get(reverse("application_detail", args=[pair.pairing.application_id]))
     assert f'href="/pairs/{pair.pk}/"' in response.content.decode()
+
+
+def test_admin_reopens_a_done_milestone(client, pair_world):
+    pair, twin, _host = pair_world
+    superuser = UserFactory(email="root@nzc.example", is_staff=True, is_superuser=True)
+    m = pair.milestones.get(title="Learning agenda agreed")
+    services.milestone_complete(milestone=m, by=twin, note="Agreed")
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:pairs_milestone_changelist"),
+        {"action": "reopen", "_selected_action": [m.pk]},
+    )
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.status == "late"  # due 40 days ago
