@@ -1,15 +1,20 @@
 """Forms of the pair spaces: validation only; the services do the saving."""
 
+import datetime as dt
+
 import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.documents import inspect_pdf
 from cities.models import CallMissionCity
 
 from .models import Meeting, NotificationPreference, Pair
+from .selectors import AT_RISK_LATE, IDLE_DAYS
 
 
 def _helper(submit: str, form_id: str = "") -> FormHelper:
@@ -242,21 +247,12 @@ class CohortFilter(django_filters.FilterSet):
             )
 
     def search(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(
             Q(pairing__application__official_name__icontains=value)
             | Q(pairing__mission_city__display_name__icontains=value)
         )
 
     def filter_at_risk(self, queryset, name, value):
-        import datetime as dt
-
-        from django.db.models import Q
-        from django.utils import timezone
-
-        from .selectors import AT_RISK_LATE, IDLE_DAYS
-
         risky = Q(n_late__gte=AT_RISK_LATE) | Q(
             last_activity_at__lt=timezone.now() - dt.timedelta(days=IDLE_DAYS)
         )

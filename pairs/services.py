@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cities.models import CityItem
 from matching.models import Pairing
 from twinning.emails import queue_email
+from workspace.selectors import staff_recipients
 
 from . import selectors, status
 from .models import (
@@ -35,14 +36,6 @@ from .models import (
 )
 
 Mode = NotificationPreference.Mode
-
-
-def _staff_recipients() -> list[str]:
-    from email.utils import parseaddr
-
-    from django.conf import settings
-
-    return [parseaddr(settings.DEFAULT_FROM_EMAIL)[1]]
 
 
 def _side_or_refuse(pair: Pair, by) -> str:
@@ -656,7 +649,7 @@ def reminders_send(*, today: dt.date | None = None, now: dt.datetime | None = No
             kind=Reminder.Kind.IDLE,
             key=f"idle:{pair.pk}:{pair.last_activity_at.isoformat()}",
             pair=pair,
-            to=_staff_recipients(),
+            to=staff_recipients(),
             template="pair_reminder_idle",
             context={"pair": pair, "days": selectors.IDLE_DAYS},
         )

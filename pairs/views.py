@@ -373,7 +373,6 @@ def survey_page(request, pk):
         "form": form,
         "answered": answered,
         "can_answer": can_answer,
-        "opens": selectors.programme_end(pair.call),
     }
     return _render(request, "pairs/survey.html", pair, side, "survey", context)
 

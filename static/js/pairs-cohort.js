@@ -15,6 +15,6 @@ document.addEventListener("DOMContentLoaded", () => {
         { label: data.done_label, data: data.done, backgroundColor: "#38761d" },
       ],
     },
-    options: { responsive: true, aspectRatio: 4 },
+    options: { responsive: true, aspectRatio: 4, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
 });
