@@ -1,7 +1,7 @@
-"""Every write of the pair spaces. Each change is recorded as a `PairEvent` (who, when, what,
-from and to which status) in the same transaction, moves the pair's last activity, and becomes a
-notification for the people of the other side (immediate, daily digest or off, as each chose).
-E-mails go only through `twinning.emails.queue_email`."""
+"""Every write of the pair spaces. Each change is audited (`audit.services.record`) and recorded
+as a `PairEvent` (who, when, what, from and to which status) in the same transaction, moves the
+pair's last activity, and becomes a notification for the people of the other side (immediate,
+daily digest or off, as each chose). E-mails go only through `twinning.emails.queue_email`."""
 
 import datetime as dt
 from collections import defaultdict
@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import record
 from cities.models import CityItem
 from matching.models import Pairing
 from twinning.emails import queue_email
@@ -52,10 +53,21 @@ def _record(
     by,
     side: str,
     summary: str,
+    action: str,
+    target,
     from_status: str = "",
     to_status: str = "",
 ) -> PairEvent:
-    """The pair's trail, its last activity, and a notice to each person of the other side."""
+    """The audit entry, the pair's trail, its last activity, and a notice to each person of the
+    other side."""
+    _audit(
+        pair=pair,
+        by=by,
+        action=action,
+        target=target,
+        note=summary,
+        data={"from": from_status, "to": to_status} if to_status else None,
+    )
     event = PairEvent.objects.create(
         pair=pair,
         kind=kind,
@@ -69,6 +81,17 @@ def _record(
     pair.last_activity_at = event.created_at
     _notify(event)
     return event
+
+
+def _audit(*, pair: Pair, by, action: str, target, note: str = "", data=None) -> None:
+    record(
+        actor=by,
+        action=action,
+        target=target,
+        application=pair.pairing.application,
+        note=note[:300],
+        data={"pair": pair.pk, **(data or {})},
+    )
 
 
 def _notify(event: PairEvent) -> None:
@@ -152,6 +175,13 @@ def pair_open(*, pairing: Pairing, by=None) -> Pair:
     LearningAgendaItem.objects.bulk_create(
         LearningAgendaItem(pair=pair, action=a, added_by=by) for a in actions
     )
+    _audit(
+        pair=pair,
+        by=by,
+        action="pair.open",
+        target=pair,
+        data={"pairing": pairing.pk, "milestones": templates.count()},
+    )
     PairEvent.objects.create(
         pair=pair,
         kind=PairEvent.Kind.OPENED,
@@ -228,6 +258,8 @@ def milestone_complete(
         kind=PairEvent.Kind.MILESTONE,
         by=by,
         side=side,
+        action="milestone.complete",
+        target=milestone,
         summary=_("Milestone done: %(title)s") % {"title": milestone.title},
         from_status=before,
         to_status=Milestone.Status.DONE,
@@ -253,6 +285,8 @@ def milestone_reopen(*, milestone: Milestone, by) -> Milestone:
         kind=PairEvent.Kind.MILESTONE,
         by=by,
         side=Side.STAFF,
+        action="milestone.reopen",
+        target=milestone,
         summary=_("Milestone reopened: %(title)s") % {"title": milestone.title},
         from_status=Milestone.Status.DONE,
         to_status=milestone.status,
@@ -278,6 +312,8 @@ def milestone_reschedule(*, milestone: Milestone, due_date: dt.date, by) -> Mile
         kind=PairEvent.Kind.MILESTONE,
         by=by,
         side=Side.STAFF,
+        action="milestone.reschedule",
+        target=milestone,
         summary=_("Milestone moved to %(date)s: %(title)s")
         % {"date": due_date.isoformat(), "title": milestone.title},
         from_status=before,
@@ -298,6 +334,13 @@ def milestones_mark_late(*, today: dt.date | None = None) -> list[Milestone]:
     for milestone in overdue:
         milestone.status = Milestone.Status.LATE
         milestone.save(update_fields=["status"])
+        _audit(
+            pair=milestone.pair,
+            by=None,
+            action="milestone.late",
+            target=milestone,
+            data={"from": Milestone.Status.PLANNED, "to": Milestone.Status.LATE},
+        )
         PairEvent.objects.create(
             pair=milestone.pair,
             kind=PairEvent.Kind.MILESTONE,
@@ -333,6 +376,8 @@ def agenda_set(*, pair: Pair, actions, by) -> list[CityItem]:
         kind=PairEvent.Kind.AGENDA,
         by=by,
         side=side,
+        action="agenda.set",
+        target=pair,
         summary=_("Learning agenda updated: %(n)d actions") % {"n": len(wanted)},
     )
     return actions
@@ -374,6 +419,8 @@ def meeting_record(
         kind=PairEvent.Kind.MEETING,
         by=by,
         side=side,
+        action="meeting.record",
+        target=meeting,
         summary=_("%(kind)s recorded for %(date)s")
         % {"kind": meeting.get_kind_display(), "date": date.isoformat()},
     )
@@ -401,6 +448,8 @@ def document_share(*, pair: Pair, upload, info, title: str, by) -> PairDocument:
         kind=PairEvent.Kind.DOCUMENT,
         by=by,
         side=side,
+        action="document.share",
+        target=document,
         summary=_("Document shared: %(title)s") % {"title": document.title},
     )
     return document
@@ -420,6 +469,8 @@ def message_post(*, pair: Pair, body: str, by) -> Message:
         kind=PairEvent.Kind.MESSAGE,
         by=by,
         side=side,
+        action="message.post",
+        target=message,
         summary=_("New message: %(start)s") % {"start": body[:120]},
     )
     return message
@@ -453,6 +504,8 @@ def plan_submit(
         kind=PairEvent.Kind.PLAN,
         by=by,
         side=side,
+        action="plan.submit",
+        target=version,
         summary=_("Replication plan version %(n)d submitted") % {"n": number},
     )
     return version
@@ -474,6 +527,8 @@ def plan_feedback_add(*, version: PlanVersion, body: str, by) -> PlanFeedback:
         kind=PairEvent.Kind.FEEDBACK,
         by=by,
         side=side,
+        action="plan.feedback",
+        target=feedback,
         summary=_("Feedback on version %(n)d of the replication plan") % {"n": version.number},
     )
     return feedback
@@ -523,6 +578,8 @@ def survey_submit(
         kind=PairEvent.Kind.SURVEY,
         by=by,
         side=side,
+        action="survey.submit",
+        target=survey,
         summary=_("Outcome survey answered"),
     )
     return survey
@@ -538,6 +595,7 @@ def notification_preference_set(*, user, mode: str) -> NotificationPreference:
     preference, _created = NotificationPreference.objects.update_or_create(
         user=user, defaults={"mode": mode}
     )
+    record(actor=user, action="notification.preference", target=preference, data={"mode": mode})
     return preference
 
 
@@ -564,6 +622,13 @@ def digests_send(*, now: dt.datetime | None = None) -> int:
             context={"user": user, "events": [n.event for n in notifications]},
         )
     Notification.objects.filter(pk__in=[n.pk for n in pending]).update(sent_at=now)
+    for user, notifications in by_user.items():
+        record(
+            actor=None,
+            action="digest.send",
+            target=user,
+            data={"notifications": [n.pk for n in notifications]},
+        )
     return len(by_user)
 
 
@@ -585,11 +650,12 @@ def _remind(
         return False
     try:
         with transaction.atomic():
-            Reminder.objects.create(
+            reminder = Reminder.objects.create(
                 kind=kind, key=key, pair=pair, milestone=milestone, recipients=sorted(to)
             )
     except IntegrityError:
         return False
+    _audit(pair=pair, by=None, action="reminder.send", target=reminder, data={"kind": kind})
     queue_email(template=template, to=to, context=context)
     return True
 

@@ -27,10 +27,12 @@ from cities import services as city_services
 from cities.models import Call, Topic
 from matching import services as matching_services
 from matching.models import Proposal
+from pairs import services as pair_services
 from privacy import services as privacy_services
 from tests.applications.pdfs import pdf_upload
 from tests.builders import city, member, submitted_application
 from tests.factories import CallFactory, UserFactory
+from tests.pairs import helpers as pair_helpers
 from workspace import services as ws_services
 from workspace.models import MissionCityInvitation
 
@@ -505,6 +507,126 @@ def s_retention_apply(w):
     return "personal_data.retention", lambda: privacy_services.retention_apply(now=later)
 
 
+# The pair spaces ------------------------------------------------------------------------------
+
+
+def _pair(w, *, days_in=100):
+    w["call"].programme_start = timezone.localdate() - dt.timedelta(days=days_in)
+    w["call"].save()
+    pair_helpers.plan_template(w["call"])
+    return pair_helpers.make_pair(w["call"])
+
+
+def _pair_pdf(pair, by):
+    upload = pdf_upload()
+    return pair_services.document_share(
+        pair=pair, upload=upload, info=inspect_pdf(upload), title="Notes", by=by
+    )
+
+
+def s_pair_open(w):
+    application = pair_helpers.submitted(w["call"], "Plymouth")
+    pairing = pair_helpers.confirm(pair_helpers.publish(application, w["torino"]))
+    return "pair.open", lambda: pair_services.pair_open(pairing=pairing)
+
+
+def s_pairs_backfill(w):
+    application = pair_helpers.submitted(w["call"], "Plymouth")
+    pair_helpers.confirm(pair_helpers.publish(application, w["torino"]))
+    return "pair.open", lambda: pair_services.pairs_backfill()
+
+
+def s_milestone_complete(w):
+    pair, twin, _host = _pair(w)
+    m = pair.milestones.get(title="Learning agenda agreed")
+    return "milestone.complete", lambda: pair_services.milestone_complete(
+        milestone=m, by=twin, note="Agreed"
+    )
+
+
+def s_milestone_reopen(w):
+    pair, twin, _host = _pair(w)
+    m = pair.milestones.get(title="Learning agenda agreed")
+    pair_services.milestone_complete(milestone=m, by=twin, note="Agreed")
+    return "milestone.reopen", lambda: pair_services.milestone_reopen(milestone=m, by=w["staff"])
+
+
+def s_milestone_reschedule(w):
+    pair, _twin, _host = _pair(w)
+    m = pair.milestones.get(title="Site visit")
+    return "milestone.reschedule", lambda: pair_services.milestone_reschedule(
+        milestone=m, due_date=m.due_date + dt.timedelta(days=7), by=w["staff"]
+    )
+
+
+def s_milestones_mark_late(w):
+    _pair(w)
+    return "milestone.late", lambda: pair_services.milestones_mark_late()
+
+
+def s_agenda_set(w):
+    pair, twin, _host = _pair(w)
+    return "agenda.set", lambda: pair_services.agenda_set(pair=pair, actions=[], by=twin)
+
+
+def s_meeting_record(w):
+    pair, twin, _host = _pair(w)
+    return "meeting.record", lambda: pair_services.meeting_record(
+        pair=pair,
+        by=twin,
+        kind="meeting",
+        date=timezone.localdate(),
+        format="online",
+        participants="A, B",
+    )
+
+
+def s_document_share(w):
+    pair, twin, _host = _pair(w)
+    return "document.share", lambda: _pair_pdf(pair, twin)
+
+
+def s_message_post(w):
+    pair, twin, _host = _pair(w)
+    return "message.post", lambda: pair_services.message_post(pair=pair, body="Hi", by=twin)
+
+
+def s_plan_submit(w):
+    pair, twin, _host = _pair(w)
+    return "plan.submit", lambda: pair_services.plan_submit(pair=pair, summary="v1", by=twin)
+
+
+def s_plan_feedback_add(w):
+    pair, twin, host = _pair(w)
+    version = pair_services.plan_submit(pair=pair, summary="v1", by=twin)
+    return "plan.feedback", lambda: pair_services.plan_feedback_add(
+        version=version, body="Good", by=host
+    )
+
+
+def s_survey_submit(w):
+    pair, twin, _host = _pair(w, days_in=350)
+    return "survey.submit", lambda: pair_services.survey_submit(pair=pair, by=twin, satisfaction=4)
+
+
+def s_notification_preference_set(w):
+    _p, twin, _host = _pair(w)
+    return "notification.preference", lambda: pair_services.notification_preference_set(
+        user=twin, mode="off"
+    )
+
+
+def s_digests_send(w):
+    pair, twin, _host = _pair(w)
+    pair_services.message_post(pair=pair, body="Hi", by=twin)
+    return "digest.send", lambda: pair_services.digests_send()
+
+
+def s_reminders_send(w):
+    _pair(w)
+    return "reminder.send", lambda: pair_services.reminders_send()
+
+
 SCENARIOS = {
     "privacy.services.export_person": s_export_person,
     "privacy.services.export_organisation": s_export_organisation,
@@ -512,6 +634,22 @@ SCENARIOS = {
     "privacy.services.erasure_confirm": s_erasure_confirm,
     "privacy.services.erasure_refuse": s_erasure_refuse,
     "privacy.services.retention_apply": s_retention_apply,
+    "pairs.services.pair_open": s_pair_open,
+    "pairs.services.pairs_backfill": s_pairs_backfill,
+    "pairs.services.milestone_complete": s_milestone_complete,
+    "pairs.services.milestone_reopen": s_milestone_reopen,
+    "pairs.services.milestone_reschedule": s_milestone_reschedule,
+    "pairs.services.milestones_mark_late": s_milestones_mark_late,
+    "pairs.services.agenda_set": s_agenda_set,
+    "pairs.services.meeting_record": s_meeting_record,
+    "pairs.services.document_share": s_document_share,
+    "pairs.services.message_post": s_message_post,
+    "pairs.services.plan_submit": s_plan_submit,
+    "pairs.services.plan_feedback_add": s_plan_feedback_add,
+    "pairs.services.survey_submit": s_survey_submit,
+    "pairs.services.notification_preference_set": s_notification_preference_set,
+    "pairs.services.digests_send": s_digests_send,
+    "pairs.services.reminders_send": s_reminders_send,
     "applications.services.organisation_start": s_organisation_start,
     "applications.services.invitation_create": s_org_invitation_create,
     "applications.services.invitation_accept": s_org_invitation_accept,

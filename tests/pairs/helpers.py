@@ -2,10 +2,12 @@
 
 import datetime as dt
 
+from applications.models import Application
 from matching.models import Pairing
 from pairs import services
 from pairs.models import MilestoneTemplate, PlanTemplate
-from tests.workspace.helpers import city, member, publish, submitted
+from tests.builders import city, member
+from tests.builders import submitted_application as submitted
 
 PLAN = [
     # (title, offset days, owner side, evidence)
@@ -28,6 +30,14 @@ def plan_template(call, rows=PLAN) -> PlanTemplate:
             evidence_kind=evidence,
         )
     return template
+
+
+def publish(application, host, *, by=None) -> Pairing:
+    """A published pairing made directly (no run), so a host may take more than its capacity."""
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.PAIRED)
+    return Pairing.objects.create(
+        call=host.call, application=application, mission_city=host, published_by=by
+    )
 
 
 def confirm(pairing: Pairing) -> Pairing:

@@ -22,7 +22,7 @@ from pairs.models import (
 )
 from tests.applications.pdfs import pdf_upload
 from tests.factories import UserFactory
-from tests.workspace.helpers import city, publish, submitted
+from tests.pairs.helpers import city, publish, submitted
 from workspace import services as workspace_services
 
 from .helpers import confirm, days
@@ -95,7 +95,7 @@ def test_backfill_opens_confirmed_pairings_once(open_call):
 
 
 def test_both_confirmations_open_the_pair_space(open_call, django_capture_on_commit_callbacks):
-    from tests.workspace.helpers import member
+    from .helpers import member
 
     application = submitted(open_call, "Girona", country="ES", prefs=("Torino",))
     torino = city(open_call, "Torino")

@@ -186,7 +186,7 @@ def test_cohort_rows_and_filters(client, staff, pair_world):
 
 def test_cohort_exports_are_formula_safe(client, staff, open_call):
     from applications.models import Application
-    from tests.workspace.helpers import city, publish, submitted
+    from tests.pairs.helpers import city, publish, submitted
 
     from .helpers import confirm
 
