@@ -208,10 +208,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.apply_retention",
         "schedule": crontab(hour=3, minute=30),
     },
-}
-
-# Periodic jobs (celery beat). Each task is idempotent and records what it sent.
-CELERY_BEAT_SCHEDULE = {
     # Opens the space of any confirmed pairing the on-confirmation task missed.
     "pairs-open-confirmed": {"task": "pairs.open_confirmed", "schedule": 15 * 60},
     # Milestones due in 7 days, late milestones, idle pairs, the closing survey.
