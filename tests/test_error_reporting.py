@@ -96,6 +96,7 @@ def test_every_task_has_explicit_soft_and_hard_time_limits():
         "pairs.open_pair",
         "pairs.send_digests",
         "pairs.send_reminders",
+        "privacy.apply_retention",
         "users.send_email",
     } <= set(limits)
     assert [
