@@ -1,13 +1,11 @@
 import pytest
 from django.utils import timezone
 
-from tests.applications.conftest import open_call  # noqa: F401
-
 from .helpers import days, make_pair, plan_template
 
 
 @pytest.fixture
-def pair_world(open_call):  # noqa: F811
+def pair_world(open_call):
     # The programme started 100 days ago: kick-off (day 30) and agenda (day 60) are overdue,
     # the site visit (day 150) and the plan (day 300) are ahead.
     open_call.programme_start = timezone.localdate() - days(100)
