@@ -92,11 +92,6 @@ def test_every_task_has_explicit_soft_and_hard_time_limits():
     assert {
         "applications.send_deadline_reminders",
         "matching.run_matching",
-        "pairs.open_confirmed",
-        "pairs.open_pair",
-        "pairs.send_digests",
-        "pairs.send_reminders",
-        "privacy.apply_retention",
         "users.send_email",
     } <= set(limits)
     assert [
