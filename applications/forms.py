@@ -167,6 +167,16 @@ class RowFormSet(forms.BaseFormSet):
 
 class TopicRowForm(forms.Form):
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    more_topics = forms.ModelMultipleChoiceField(
+        label=_("More topics (optional)"),
+        queryset=Topic.objects.all(),
+        required=False,
+        help_text=_(
+            "Add concrete practices (for example district heating, renovation one-stop shops) "
+            "and levers (finance, participation) that this need is also about."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     text = forms.CharField(
         label=_("What exactly?"),
         max_length=TEXT_MAX,

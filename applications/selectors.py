@@ -42,7 +42,9 @@ def application_full(queryset: QuerySet[Application]) -> QuerySet[Application]:
     ).prefetch_related(
         "representatives",
         "learning_needs__topic",
+        "learning_needs__more_topics",
         "shares__topic",
+        "shares__more_topics",
         Prefetch(
             "preferences",
             queryset=Preference.objects.select_related("mission_city__mission_city"),

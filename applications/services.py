@@ -20,6 +20,7 @@ from users.models import ConsentRecord, Notice
 from .documents import PdfInfo
 from .imports import service_rows
 from .models import (
+    ActionInterest,
     Application,
     Document,
     LearningNeed,
@@ -253,28 +254,101 @@ def application_set_representatives(*, application: Application, rows: list[dict
     )
 
 
+def _topic_rows(rows: list[dict]) -> tuple[list[dict], list[list]]:
+    """Split need/share rows into the model's fields and each row's further topics.
+
+    A row gives either ``topic`` (the main topic) and optionally ``more_topics``, or a list
+    ``topics`` whose first is the main topic. Duplicates are dropped, order kept.
+    """
+    plain, extra = [], []
+    for position, row in enumerate(rows, start=1):
+        row = dict(row)
+        topics = list(row.pop("topics", None) or [])
+        more = list(row.pop("more_topics", None) or [])
+        if topics and not row.get("topic"):
+            row["topic"] = topics[0]
+        main = row.get("topic")
+        further = [t for t in dict.fromkeys([*topics, *more]) if t is not None and t != main]
+        plain.append({"position": position, **row})
+        extra.append(further)
+    return plain, extra
+
+
+def _replace_topic_rows(model, application, rows: list[dict], *, by, action: str) -> None:
+    plain, extra = _topic_rows(rows)
+    _replace_rows(model, application, plain, by=by, action=action)
+    created = model.objects.filter(application=application).order_by("position")
+    through = model.more_topics.through
+    fk = model._meta.model_name
+    links = [
+        through(**{f"{fk}_id": obj.pk, "topic_id": topic.pk})
+        for obj, further in zip(created, extra, strict=True)
+        for topic in further
+    ]
+    through.objects.bulk_create(links)
+
+
 @transaction.atomic
 def application_set_learning_needs(*, application: Application, rows: list[dict], by) -> None:
+    """Rows of ``{"topic" or "topics", "more_topics"?, "text"}`` in order."""
     _require_editable(_locked(application))
-    _replace_rows(
-        LearningNeed,
-        application,
-        [{"position": i, **row} for i, row in enumerate(rows, start=1)],
-        by=by,
-        action="application.set_learning_needs",
+    _replace_topic_rows(
+        LearningNeed, application, rows, by=by, action="application.set_learning_needs"
     )
 
 
 @transaction.atomic
 def application_set_shares(*, application: Application, rows: list[dict], by) -> None:
+    """Rows of ``{"topic" or "topics", "more_topics"?, "text"}`` in order."""
     _require_editable(_locked(application))
-    _replace_rows(
-        ShareOffer,
-        application,
-        [{"position": i, **row} for i, row in enumerate(rows, start=1)],
-        by=by,
-        action="application.set_shares",
+    _replace_topic_rows(ShareOffer, application, rows, by=by, action="application.set_shares")
+
+
+def _check_actions(application: Application, actions) -> list:
+    actions = list(dict.fromkeys(actions))
+    for action in actions:
+        if action.kind != action.Kind.ACTION or action.participation.call_id != application.call_id:
+            raise ValidationError(_("Choose climate actions offered in this call."))
+    return actions
+
+
+@transaction.atomic
+def application_set_action_interests(*, application: Application, actions, by) -> None:
+    """Replace the offered actions the applicant wants to learn about (CityItem rows)."""
+    _require_editable(_locked(application))
+    actions = _check_actions(application, actions)
+    ActionInterest.objects.filter(application=application).exclude(action__in=actions).delete()
+    existing = set(
+        ActionInterest.objects.filter(application=application).values_list("action_id", flat=True)
     )
+    ActionInterest.objects.bulk_create(
+        [ActionInterest(application=application, action=a) for a in actions if a.pk not in existing]
+    )
+    record(
+        actor=by,
+        action="application.set_action_interests",
+        target=application,
+        application=application,
+        data={"actions": [a.pk for a in actions]},
+    )
+
+
+@transaction.atomic
+def application_toggle_action_interest(*, application: Application, action, by) -> bool:
+    """Add the action to the applicant's interests, or remove it; True when now interested."""
+    _require_editable(_locked(application))
+    (action,) = _check_actions(application, [action])
+    deleted, _rows = ActionInterest.objects.filter(application=application, action=action).delete()
+    if not deleted:
+        ActionInterest.objects.create(application=application, action=action)
+    record(
+        actor=by,
+        action="application.toggle_action_interest",
+        target=application,
+        application=application,
+        data={"action": action.pk, "interested": not deleted},
+    )
+    return not deleted
 
 
 @transaction.atomic

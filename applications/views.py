@@ -100,7 +100,13 @@ def apply(request):
 
 
 def _formset_initial(rows, fields):
-    return [{f: getattr(row, f) for f in fields} for row in rows]
+    return [
+        {
+            f: (list(getattr(row, f).all()) if f == "more_topics" else getattr(row, f))
+            for f in fields
+        }
+        for row in rows
+    ]
 
 
 @login_required
@@ -139,7 +145,7 @@ def application_step(request, pk, step):
             max_rows=MAX_TOPICS,
             prefix=step,
             data=data,
-            initial=_formset_initial(rows, ["topic", "text"]),
+            initial=_formset_initial(rows, ["topic", "more_topics", "text"]),
         )
     elif step == "preferences":
         formset = row_formset(

@@ -9,26 +9,58 @@ from django_countries.fields import CountryField
 
 
 class Topic(models.Model):
-    """One term of the shared topic vocabulary, on one of three axes."""
+    """One term of the shared topic vocabulary.
+
+    Fields of action, levers of change and cross-cutting themes are the broad terms; a
+    practice is a concrete climate practice under one of them (its ``parent``), for example
+    "District heating & waste heat" under "Energy systems". An item tagged with a practice
+    counts as tagged with its parent too.
+    """
 
     class Axis(models.TextChoices):
         FIELD = "field", _("Field of action")
         LEVER = "lever", _("Lever of change")
         THEME = "theme", _("Cross-cutting theme")
+        PRACTICE = "practice", _("Practice")
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=120)
     axis = models.CharField(_("axis"), max_length=10, choices=Axis.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practices",
+        verbose_name=_("broader topic"),
+        help_text=_("For a practice: the field, lever or theme it belongs to."),
+    )
 
     class Meta:
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(axis="practice") & Q(parent__isnull=False))
+                | (~Q(axis="practice") & Q(parent__isnull=True)),
+                name="topic_practice_has_parent",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_practice(self):
+        return self.axis == self.Axis.PRACTICE
+
+    @property
+    def scoring_axis(self):
+        """The axis the matching engine counts it on: a practice counts on its parent's."""
+        return self.parent.axis if self.parent_id else self.axis
 
 
 class EligibleCountry(models.Model):

@@ -71,8 +71,10 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
     """Load the topic vocabulary, the eligible countries and the 112 Mission Cities."""
     report = LoadReport()
     topics = json.loads((data_dir / "topics.json").read_text(encoding="utf-8"))
-    for position, row in enumerate(topics):
-        _upsert(
+    loaded: dict[str, Topic] = {}
+    # Broad terms first, so that every practice finds its parent.
+    for position, row in sorted(enumerate(topics), key=lambda pair: bool(pair[1].get("parent"))):
+        loaded[row["slug"]] = _upsert(
             Topic,
             report,
             {"slug": row["slug"]},
@@ -81,6 +83,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
                 "axis": row["axis"],
                 "description": row["description"],
                 "position": position,
+                "parent": loaded[row["parent"]] if row.get("parent") else None,
             },
         )
     with (data_dir / "eligible_countries.csv").open(encoding="utf-8", newline="") as fh:
@@ -147,7 +150,7 @@ def call_data_load(*, path: Path) -> tuple[Call, LoadReport]:
             "default_capacity": c["default_capacity"],
         },
     )
-    topics = {t.slug: t for t in Topic.objects.all()}
+    topics = {t.slug: t for t in Topic.objects.select_related("parent")}
     registry = {(m.name, m.country.code): m for m in MissionCity.objects.all()}
     for position, city in enumerate(data["mission_cities"]):
         mission_city = registry[(city["registry_name"], city["country"])]
@@ -190,6 +193,8 @@ def _load_items(participation, items, topics, report):
             },
         )
         wanted = {topics[slug] for slug in item["topics"]}
+        # A practice implies its broader topic, so filters by a field find its practices.
+        wanted |= {topic.parent for topic in wanted if topic.parent_id}
         current = set(existing[position].topics.all()) if position in existing else set()
         if wanted != current:
             obj.topics.set(wanted)

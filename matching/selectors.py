@@ -34,11 +34,30 @@ NEVER_PAIRED = (Status.INELIGIBLE, Status.NOT_SELECTED, Status.NEEDS_INFO)
 
 
 def topic_axes() -> dict[str, str]:
-    return dict(Topic.objects.values_list("slug", "axis"))
+    """Slug → the axis the engine counts it on (a practice counts on its parent's axis)."""
+    return {t.slug: t.scoring_axis for t in Topic.objects.select_related("parent")}
+
+
+def topic_parents() -> dict[str, str]:
+    """Practice slug → the slug of its broader topic."""
+    return dict(Topic.objects.filter(parent__isnull=False).values_list("slug", "parent__slug"))
 
 
 def topic_names() -> dict[str, str]:
     return dict(Topic.objects.values_list("slug", "name"))
+
+
+def _more_topics(model, call) -> dict[int, list[str]]:
+    """Row pk → the slugs of its further topics, in one query."""
+    fk = model._meta.model_name
+    more = defaultdict(list)
+    for pk, slug in (
+        model.more_topics.through.objects.filter(**{f"{fk}__application__call": call})
+        .order_by(f"{fk}_id", "topic__slug")
+        .values_list(f"{fk}_id", "topic__slug")
+    ):
+        more[pk].append(slug)
+    return more
 
 
 def engine_applicants(*, call) -> list[Applicant]:
@@ -49,19 +68,21 @@ def engine_applicants(*, call) -> list[Applicant]:
         .values("pk", "official_name", "status", "verdict", "verdict_override", "staff_message")
     )
     needs = defaultdict(list)
-    for app_id, slug, text in (
+    more = _more_topics(LearningNeed, call)
+    for pk, app_id, slug, text in (
         LearningNeed.objects.filter(application__call=call)
         .order_by("application_id", "position")
-        .values_list("application_id", "topic__slug", "text")
+        .values_list("pk", "application_id", "topic__slug", "text")
     ):
-        needs[app_id].append(Need(topics=frozenset([slug]), text=text))
+        needs[app_id].append(Need(topics=frozenset([slug, *more[pk]]), text=text))
     shares = defaultdict(list)
-    for app_id, slug, text in (
+    more = _more_topics(ShareOffer, call)
+    for pk, app_id, slug, text in (
         ShareOffer.objects.filter(application__call=call)
         .order_by("application_id", "position")
-        .values_list("application_id", "topic__slug", "text")
+        .values_list("pk", "application_id", "topic__slug", "text")
     ):
-        shares[app_id].append(Share(topics=frozenset([slug]), text=text))
+        shares[app_id].append(Share(topics=frozenset([slug, *more[pk]]), text=text))
     preferences = defaultdict(list)
     reasons = defaultdict(list)
     for app_id, city_id, reason in (

@@ -105,7 +105,12 @@ def run_execute(*, run_id: int, keep_candidates: bool = False) -> MatchingRun:
     )
     try:
         result = engine.run(
-            applicants, hosts, params, selectors.topic_axes(), topic_names=selectors.topic_names()
+            applicants,
+            hosts,
+            params,
+            selectors.topic_axes(),
+            topic_names=selectors.topic_names(),
+            topic_parent=selectors.topic_parents(),
         )
     except InfeasiblePins as exc:
         return run_fail(run_id=run_id, error=str(exc))

@@ -205,7 +205,13 @@ def visible_application(*, city: CallMissionCity, pk: int) -> Application | None
         .filter(pk=pk)
         .annotate(verdict_shown=effective_verdict())
         .select_related("call")
-        .prefetch_related("representatives", "learning_needs__topic", "shares__topic")
+        .prefetch_related(
+            "representatives",
+            "learning_needs__topic",
+            "learning_needs__more_topics",
+            "shares__topic",
+            "shares__more_topics",
+        )
         .first()
     )
 

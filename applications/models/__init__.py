@@ -4,6 +4,7 @@
 from .applications import (
     MAX_REPRESENTATIVES,
     MAX_TOPIC_ROWS,
+    ActionInterest,
     Application,
     AuthorityType,
     HttpsURLField,
@@ -22,6 +23,7 @@ from .reviews import Review, ReviewAssignment, ReviewCriterion, ReviewScore, Rev
 __all__ = [
     "MAX_REPRESENTATIVES",
     "MAX_TOPIC_ROWS",
+    "ActionInterest",
     "Application",
     "AuthorityType",
     "DeadlineReminder",

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from cities.models import Call, CallMissionCity, Topic
+from cities.models import Call, CallMissionCity, CityItem, Topic
 
 from .organisations import Organisation
 
@@ -216,11 +216,17 @@ class Representative(models.Model):
 
 
 class LearningNeed(models.Model):
+    """Something the applicant wants to learn: a main topic, optionally more topics (fields,
+    practices, levers), and its own words."""
+
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="learning_needs"
     )
     position = models.PositiveSmallIntegerField(_("position"))
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    more_topics = models.ManyToManyField(
+        Topic, blank=True, related_name="+", verbose_name=_("more topics")
+    )
     text = models.TextField(_("what you want to learn"), max_length=2000, blank=True)
 
     class Meta:
@@ -229,9 +235,6 @@ class LearningNeed(models.Model):
         ordering = ["application", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "topic"], name="learning_need_unique_topic"
-            ),
-            models.UniqueConstraint(
                 fields=["application", "position"], name="learning_need_unique_position"
             ),
         ]
@@ -239,11 +242,20 @@ class LearningNeed(models.Model):
     def __str__(self):
         return str(self.topic)
 
+    def all_topics(self):
+        """The main topic, then the others (uses the prefetched ``more_topics``)."""
+        return [self.topic, *(t for t in self.more_topics.all() if t.pk != self.topic_id)]
+
 
 class ShareOffer(models.Model):
+    """Something the applicant can share with its Mission City: topics and its own words."""
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="shares")
     position = models.PositiveSmallIntegerField(_("position"))
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    more_topics = models.ManyToManyField(
+        Topic, blank=True, related_name="+", verbose_name=_("more topics")
+    )
     text = models.TextField(_("what you can share"), max_length=2000, blank=True)
 
     class Meta:
@@ -251,7 +263,6 @@ class ShareOffer(models.Model):
         verbose_name_plural = _("what the city can share")
         ordering = ["application", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "topic"], name="share_unique_topic"),
             models.UniqueConstraint(
                 fields=["application", "position"], name="share_unique_position"
             ),
@@ -259,6 +270,10 @@ class ShareOffer(models.Model):
 
     def __str__(self):
         return str(self.topic)
+
+    def all_topics(self):
+        """The main topic, then the others (uses the prefetched ``more_topics``)."""
+        return [self.topic, *(t for t in self.more_topics.all() if t.pk != self.topic_id)]
 
 
 class Preference(models.Model):
@@ -287,6 +302,36 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.rank}. {self.mission_city.display_name}"
+
+
+class ActionInterest(models.Model):
+    """An offered climate action of the call that the applicant wants to learn about ("I want
+    to learn this"): the strongest signal an applicant gives the matching."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="action_interests"
+    )
+    action = models.ForeignKey(
+        CityItem,
+        on_delete=models.CASCADE,
+        related_name="interests",
+        verbose_name=_("offered action"),
+        limit_choices_to={"kind": CityItem.Kind.ACTION},
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action of interest")
+        verbose_name_plural = _("actions of interest")
+        ordering = ["application", "action__participation__display_name", "action__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "action"], name="action_interest_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.action)
 
 
 class StatusChange(models.Model):

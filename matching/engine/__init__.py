@@ -62,11 +62,14 @@ def run(
     topic_axis: Mapping[str, str],
     *,
     topic_names: Mapping[str, str] | None = None,
+    topic_parent: Mapping[str, str] | None = None,
 ) -> MatchResult:
     """Score every pair, assign (``params.mode``), explain. Deterministic for the same input.
 
     ``topic_axis`` maps every topic slug used to ``"field"``, ``"lever"`` or ``"theme"``;
-    ``topic_names`` (optional) gives the names used in the reasons (the slug otherwise).
+    ``topic_parent`` (optional) maps each practice to its broader topic (its axis in
+    ``topic_axis`` is then the parent's); ``topic_names`` (optional) gives the names used in
+    the reasons (the slug otherwise).
     Raises :class:`InfeasiblePins` when the pins cannot all hold, ``ValueError`` on
     inconsistent input (duplicate ids, topics without an axis).
     """
@@ -78,6 +81,7 @@ def run(
         topic_axis,
         topic_names=topic_names,
         max_preferences=params.max_preferences,
+        topic_parent=topic_parent,
     )
     scored = time.perf_counter()
     problem = build_problem(scorer, params)

@@ -55,6 +55,8 @@ from .types import AXES, COMPONENTS, SCORE_SCALE, Applicant, Host, Offer, Scored
 FIELD_WEIGHT = 0.5
 HOW_WEIGHT = 0.3
 BOTH_AXES_BONUS = 0.2
+# A practice asked for, offered only as its broader topic (or as a sibling practice).
+PARENT_CREDIT = 0.35
 RANK_STEP = 0.9
 
 
@@ -71,14 +73,45 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def expand_topics(topics: frozenset[str], topic_parent: Mapping[str, str]) -> frozenset[str]:
+    """The topics with the broader topic of each practice added."""
+    parents = {topic_parent[t] for t in topics if t in topic_parent}
+    return topics | parents if parents else topics
+
+
+def topic_credit(
+    topic: str, offer_topics: frozenset[str], topic_parent: Mapping[str, str]
+) -> float:
+    """How far a host item with ``offer_topics`` (expanded) covers one topic of an item: 1 when
+    it has it, :data:`PARENT_CREDIT` when the topic is a practice and the item has only its
+    broader topic (the same field, another practice or none), else 0."""
+    if topic in offer_topics:
+        return 1.0
+    parent = topic_parent.get(topic)
+    return PARENT_CREDIT if parent is not None and parent in offer_topics else 0.0
+
+
 def item_overlap(
-    item_topics: frozenset[str], offer_topics: frozenset[str], topic_axis: Mapping[str, str]
+    item_topics: frozenset[str],
+    offer_topics: frozenset[str],
+    topic_axis: Mapping[str, str],
+    topic_parent: Mapping[str, str] | None = None,
 ) -> float:
     """``v(n, a)`` of the module docstring for one item and one host item (pure Python)."""
+    topic_parent = topic_parent or {}
+    offer_topics = expand_topics(offer_topics, topic_parent)
     fields = {t for t in item_topics if topic_axis[t] == "field"}
     hows = item_topics - fields
-    f = len(fields & offer_topics) / len(fields) if fields else 0.0
-    lv = len(hows & offer_topics) / len(hows) if hows else 0.0
+    f = (
+        sum(topic_credit(t, offer_topics, topic_parent) for t in sorted(fields)) / len(fields)
+        if fields
+        else 0.0
+    )
+    lv = (
+        sum(topic_credit(t, offer_topics, topic_parent) for t in sorted(hows)) / len(hows)
+        if hows
+        else 0.0
+    )
     if fields and hows:
         return FIELD_WEIGHT * f + HOW_WEIGHT * lv + BOTH_AXES_BONUS * f * lv
     return f if fields else lv
@@ -116,6 +149,7 @@ class Scorer:
         *,
         topic_names: Mapping[str, str] | None = None,
         max_preferences: int = 3,
+        topic_parent: Mapping[str, str] | None = None,
     ):
         self.applicants = tuple(sorted(applicants, key=lambda a: a.id))
         self.hosts = tuple(sorted(hosts, key=lambda h: h.id))
@@ -130,6 +164,12 @@ class Scorer:
             raise ValueError(f"topics with an axis other than {AXES}: {bad_axes}")
         self.topic_axis = dict(topic_axis)
         self.topic_names = dict(topic_names or {})
+        self.topic_parent = {
+            slug: parent for slug, parent in (topic_parent or {}).items() if slug in topic_axis
+        }
+        bad_parents = sorted(p for p in self.topic_parent.values() if p not in topic_axis)
+        if bad_parents:
+            raise ValueError(f"parent topics missing from topic_axis: {bad_parents}")
         self.weights = weights
         self.max_preferences = max_preferences
         self._check_topics()
@@ -227,6 +267,23 @@ class Scorer:
         )
         return matrix, counts
 
+    def _credits(self, offers: np.ndarray, column: Mapping[str, int]) -> np.ndarray:
+        """Each offer set's credit per topic (:func:`topic_credit`): practices add their
+        broader topic, and a practice not offered gets :data:`PARENT_CREDIT` where its broader
+        topic is."""
+        if not self.topic_parent:
+            return offers
+        offers = offers.copy()
+        pairs = sorted((column[c], column[p]) for c, p in self.topic_parent.items())
+        children, parents = np.array([c for c, _ in pairs]), np.array([p for _, p in pairs])
+        expanded = offers.copy()
+        np.maximum.at(expanded.T, parents, offers[:, children].T)
+        credit = expanded.copy()
+        credit[:, children] = np.maximum(
+            expanded[:, children], PARENT_CREDIT * expanded[:, parents]
+        )
+        return credit
+
     def _overlap(self, left: Sequence[Sequence], right: Sequence[Sequence[Offer]]) -> np.ndarray:
         """``mean_n max_a v(n, a)`` for every (left owner, right owner), vectorised.
 
@@ -239,6 +296,7 @@ class Scorer:
         offers, offer_counts = self._unique_sets(right, column)
         if not len(items) or not len(offers):
             return np.zeros((n_left, n_right), dtype=np.float64)
+        offers = self._credits(offers, column)
         item_f, item_h = items[:, is_field], items[:, ~is_field]
         n_f, n_h = item_f.sum(axis=1)[:, None], item_h.sum(axis=1)[:, None]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -292,7 +350,10 @@ class Scorer:
         for item in items:
             if not item.topics or not offers:
                 continue
-            values = [item_overlap(item.topics, o.topics, self.topic_axis) for o in offers]
+            values = [
+                item_overlap(item.topics, o.topics, self.topic_axis, self.topic_parent)
+                for o in offers
+            ]
             best = max(range(len(offers)), key=lambda k: (values[k], -k))
             if values[best] <= 0:
                 continue

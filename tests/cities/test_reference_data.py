@@ -17,7 +17,7 @@ EXPECTED_COUNTS = {
     "Aachen": (3, 3, 3),
     "Bristol": (3, 3, 3),
     "2nd District of Bucharest Municipality": (3, 3, 3),
-    "Eindhoven & Helmond": (2, 3, 2),
+    "Eindhoven & Helmond": (3, 2, 2),
     "Elbasan": (3, 3, 5),
     "Gabrovo": (3, 3, 5),
     "Ioannina": (3, 3, 3),
@@ -51,9 +51,46 @@ def test_eligible_countries_are_27_members_and_22_associated():
     assert str(EligibleCountry.objects.get(country="KR").effective_from) == "2025-01-01"
 
 
-def test_topic_vocabulary_has_three_axes():
+def test_topic_vocabulary_has_three_axes_and_practices_under_them():
     counts = Counter(Topic.objects.values_list("axis", flat=True))
-    assert counts == {"field": 7, "lever": 6, "theme": 6}
+    assert counts == {"field": 7, "lever": 6, "theme": 6, "practice": 38}
+    practices = Topic.objects.filter(axis="practice").select_related("parent")
+    assert all(p.parent.axis != "practice" and p.description for p in practices)
+    heating = Topic.objects.get(slug="district-heating-waste-heat")
+    assert (heating.parent.slug, heating.scoring_axis) == ("energy-systems", "field")
+
+
+def _tags(city, title_start):
+    item = CityItem.objects.get(
+        participation__call__slug="2025",
+        participation__display_name=city,
+        title__startswith=title_start,
+    )
+    return item.kind, set(item.topics.values_list("slug", flat=True))
+
+
+def test_call_2025_tagging_errors_of_issue_9_are_fixed():
+    kind, tags = _tags("Stockholm", "District heating with bio energy")
+    assert {"carbon-removals", "district-heating-waste-heat", "energy-systems"} <= tags
+    assert "scope3-consumption-emissions" not in tags
+    kind, tags = _tags("Kozani", "Removal of the remaining")
+    assert "carbon-removals" in tags and "scope3-consumption-emissions" not in tags
+    kind, tags = _tags("Padova", "Publicly-led One Stop Shop")
+    assert {"renovation-one-stop-shops", "finance-funding"} <= tags
+    kind, tags = _tags("Kozani", "Strategic interventions")
+    assert {"governance-policy", "energy-systems", "mobility-transport"} <= tags
+    assert len(tags) > 4
+    assert CityItem.objects.filter(
+        kind="action", topics__slug="advocacy-multilevel-governance"
+    ).exists()
+    kind, tags = _tags("Eindhoven-Helmond", "‘Value-based building’")
+    assert kind == "action"
+
+
+def test_practices_imply_their_parent_on_call_items():
+    _kind, tags = _tags("Umeå", "District heating and recovered heat")
+    assert {"district-heating-waste-heat", "energy-systems", "industrial-symbiosis"} <= tags
+    assert "industry-ippu" in tags
 
 
 def test_call_2025_window_in_brussels_time():

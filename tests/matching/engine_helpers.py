@@ -23,7 +23,13 @@ TOPIC_AXIS = {
     "governance": "lever",
     "finance": "lever",
     "data": "theme",
+    # practices: counted on their parent's axis
+    "heatnet": "field",
+    "solarpv": "field",
+    "assembly": "lever",
 }
+TOPIC_PARENT = {"heatnet": "energy", "solarpv": "energy", "assembly": "governance"}
+PARENT_CREDIT = 0.35
 TOPIC_NAMES = {
     "energy": "Energy systems",
     "mobility": "Mobility & transport",
@@ -129,11 +135,18 @@ def rank_value(rank, n):
     return 1.0 - 0.9 * (rank - 1) / n
 
 
+def credit(topic, offer_topics):
+    offered = set(offer_topics) | {TOPIC_PARENT[t] for t in offer_topics if t in TOPIC_PARENT}
+    if topic in offered:
+        return 1.0
+    return PARENT_CREDIT if TOPIC_PARENT.get(topic) in offered else 0.0
+
+
 def overlap(item_topics, offer_topics):
     fields = {t for t in item_topics if TOPIC_AXIS[t] == "field"}
     hows = set(item_topics) - fields
-    f = len(fields & offer_topics) / len(fields) if fields else 0.0
-    lv = len(hows & offer_topics) / len(hows) if hows else 0.0
+    f = sum(credit(t, offer_topics) for t in sorted(fields)) / len(fields) if fields else 0.0
+    lv = sum(credit(t, offer_topics) for t in sorted(hows)) / len(hows) if hows else 0.0
     if fields and hows:
         return 0.5 * f + 0.3 * lv + 0.2 * f * lv
     return f if fields else lv

@@ -14,6 +14,7 @@ from matching.engine.scoring import Scorer
 from .engine_helpers import (
     SCALE,
     TOPIC_AXIS,
+    TOPIC_PARENT,
     all_pairs,
     assignment_key,
     brute_force,
@@ -70,7 +71,7 @@ def _pairs(result):
 @given(runs())
 def test_every_constraint_holds_and_every_applicant_is_explained(case):
     applicants, hosts, params = case
-    result = run(applicants, hosts, params, TOPIC_AXIS)
+    result = run(applicants, hosts, params, TOPIC_AXIS, topic_parent=TOPIC_PARENT)
     by_id = {a.id: a for a in applicants}
     capacity = {h.id: h.capacity for h in hosts}
     pairs = _pairs(result)
@@ -112,7 +113,7 @@ def test_optimal_mode_fills_minimum_capacities_first(case):
 
 
 def _check_against_brute_force(applicants, hosts, params):
-    result = run(applicants, hosts, params, TOPIC_AXIS)
+    result = run(applicants, hosts, params, TOPIC_AXIS, topic_parent=TOPIC_PARENT)
     best_key, _ = brute_force(applicants, hosts, result, params)
     pairs = _pairs(result)
     score_q = {(p.applicant_id, p.host_id): round(p.score * SCALE) for p in result.proposals}
@@ -153,7 +154,7 @@ def test_exhaustive_stable_search_finds_both_stable_matchings_and_the_applicant_
 @given(runs(mode=st.just("stable"), with_pins=False))
 def test_stable_mode_is_the_applicant_optimal_stable_matching_found_by_exhaustive_search(case):
     applicants, hosts, params = case
-    result = run(applicants, hosts, params, TOPIC_AXIS)
+    result = run(applicants, hosts, params, TOPIC_AXIS, topic_parent=TOPIC_PARENT)
     pairs = _pairs(result)
     resident, hospital = stable_lists(applicants, hosts, result, params)
 
@@ -168,7 +169,7 @@ def test_stable_mode_is_the_applicant_optimal_stable_matching_found_by_exhaustiv
 @given(runs(mode=st.just("stable")))
 def test_stable_mode_with_pins_keeps_them_and_has_no_blocking_pair(case):
     applicants, hosts, params = case
-    result = run(applicants, hosts, params, TOPIC_AXIS)
+    result = run(applicants, hosts, params, TOPIC_AXIS, topic_parent=TOPIC_PARENT)
     pairs = _pairs(result)
 
     assert params.pins <= set(pairs.items())
@@ -188,11 +189,11 @@ def test_pins_raise_infeasible_pins_exactly_when_they_cannot_hold(instance, data
 
     if infeasible:
         with pytest.raises(InfeasiblePins) as caught:
-            run(applicants, hosts, params, TOPIC_AXIS)
+            run(applicants, hosts, params, TOPIC_AXIS, topic_parent=TOPIC_PARENT)
         assert caught.value.problems
         assert str(caught.value).startswith("Infeasible pins: ")
     else:
-        result = run(applicants, hosts, params, TOPIC_AXIS)
+        result = run(applicants, hosts, params, TOPIC_AXIS, topic_parent=TOPIC_PARENT)
         assert pins <= {(p.applicant_id, p.host_id) for p in result.proposals}
         assert not forbids & {(p.applicant_id, p.host_id) for p in result.proposals}
 
@@ -201,20 +202,20 @@ def test_pins_raise_infeasible_pins_exactly_when_they_cannot_hold(instance, data
 @given(runs(), st.randoms(use_true_random=False))
 def test_same_input_gives_the_same_output_in_any_order(case, rnd):
     applicants, hosts, params = case
-    first = run(applicants, hosts, params, TOPIC_AXIS)
+    first = run(applicants, hosts, params, TOPIC_AXIS, topic_parent=TOPIC_PARENT)
     shuffled_a, shuffled_h = list(applicants), list(hosts)
     rnd.shuffle(shuffled_a)
     rnd.shuffle(shuffled_h)
 
-    assert run(applicants, hosts, params, TOPIC_AXIS) == first
-    assert run(shuffled_a, shuffled_h, params, TOPIC_AXIS) == first
+    assert run(applicants, hosts, params, TOPIC_AXIS, topic_parent=TOPIC_PARENT) == first
+    assert run(shuffled_a, shuffled_h, params, TOPIC_AXIS, topic_parent=TOPIC_PARENT) == first
 
 
 @settings(max_examples=60, deadline=None)
 @given(instances(), weights_strategy)
 def test_vectorised_scores_equal_the_pair_by_pair_definition(instance, weights):
     applicants, hosts = instance
-    scorer = Scorer(applicants, hosts, weights, TOPIC_AXIS)
+    scorer = Scorer(applicants, hosts, weights, TOPIC_AXIS, topic_parent=TOPIC_PARENT)
     expected = naive_components(applicants, hosts)
 
     for i, a in enumerate(scorer.applicants):
