@@ -181,6 +181,12 @@ class CallMissionCity(models.Model):
         _("maximum Twin Cities"), default=2, help_text=_("How many Twin Cities it can take.")
     )
     min_capacity = models.PositiveSmallIntegerField(_("minimum Twin Cities"), default=0)
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Approximate inhabitants, for the similar-size bonus of the matching."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -162,6 +162,7 @@ def call_data_load(*, path: Path) -> tuple[Call, LoadReport]:
                 "display_name": city["display_name"],
                 "intro": city.get("intro", ""),
                 "motivation": city.get("motivation", ""),
+                "population": city.get("population"),
                 "position": position,
             },
             create_only={"capacity": city.get("capacity", call.default_capacity)},
@@ -234,6 +235,7 @@ def call_copy(*, source: Call, slug: str, title: str, opens_at, closes_at) -> Ca
             motivation=participation.motivation,
             capacity=participation.capacity,
             min_capacity=participation.min_capacity,
+            population=participation.population,
             position=participation.position,
         )
         for item in participation.items.all():

@@ -16,19 +16,45 @@ class MatchingSettings(models.Model):
     """Weights and minimum score of a call's matching; defaults as documented in the README."""
 
     call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="matching_settings")
+    weight_action_interest = models.FloatField(
+        _("weight: actions the applicant named"), default=0.30, validators=_weight
+    )
     weight_need_offer = models.FloatField(
-        _("weight: needs ↔ offered actions"), default=0.45, validators=_weight
+        _("weight: needs ↔ offered actions (topics)"), default=0.25, validators=_weight
+    )
+    weight_text = models.FloatField(
+        _("weight: needs ↔ offered actions (wording)"), default=0.25, validators=_weight
     )
     weight_share_challenge = models.FloatField(
-        _("weight: shares ↔ challenges"), default=0.15, validators=_weight
+        _("weight: shares ↔ challenges and expected benefits"), default=0.10, validators=_weight
     )
     weight_preference = models.FloatField(
         _("weight: applicant's preference"), default=0.25, validators=_weight
     )
     weight_host_interest = models.FloatField(
-        _("weight: Mission City's shortlist"), default=0.10, validators=_weight
+        _("weight: Mission City's shortlist"), default=0.05, validators=_weight
     )
-    weight_text = models.FloatField(_("weight: text similarity"), default=0.05, validators=_weight)
+    weight_context = models.FloatField(
+        _("weight: context bonuses"),
+        default=1.0,
+        validators=_weight,
+        help_text=_("1 adds the bonuses below as they are; 0 turns them off."),
+    )
+    bonus_language = models.FloatField(
+        _("bonus: shared official language"),
+        default=0.03,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    bonus_neighbour = models.FloatField(
+        _("bonus: same or neighbouring country (no shared language)"),
+        default=0.02,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    bonus_size = models.FloatField(
+        _("bonus: same size class (under 50,000; to 250,000; to 1 million; more)"),
+        default=0.02,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
     min_score = models.FloatField(
         _("minimum score of a proposed pair"),
         default=0.2,
@@ -44,11 +70,20 @@ class MatchingSettings(models.Model):
 
     def weights(self) -> dict[str, float]:
         return {
+            "action_interest": self.weight_action_interest,
             "need_offer": self.weight_need_offer,
+            "text": self.weight_text,
             "share_challenge": self.weight_share_challenge,
             "preference": self.weight_preference,
             "host_interest": self.weight_host_interest,
-            "text": self.weight_text,
+            "context": self.weight_context,
+        }
+
+    def context(self) -> dict[str, float]:
+        return {
+            "language": self.bonus_language,
+            "neighbour": self.bonus_neighbour,
+            "size": self.bonus_size,
         }
 
 
@@ -87,6 +122,7 @@ class PairConstraint(models.Model):
 
 class MatchingRun(models.Model):
     class Mode(models.TextChoices):
+        CHOICES = "choices", _("Choices respected (then maximum total score)")
         OPTIMAL = "optimal", _("Optimal (maximum total score)")
         STABLE = "stable", _("Stable (deferred acceptance)")
 
@@ -97,7 +133,7 @@ class MatchingRun(models.Model):
         FAILED = "failed", _("Failed")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="matching_runs")
-    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.OPTIMAL)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.CHOICES)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )

@@ -4,6 +4,7 @@ queries, whatever the number of applications; runs and their proposals for the a
 from collections import defaultdict
 
 from applications.models import (
+    ActionInterest,
     Application,
     LearningNeed,
     Preference,
@@ -65,8 +66,23 @@ def engine_applicants(*, call) -> list[Applicant]:
         Application.objects.filter(call=call, status__in=CANDIDATE_STATUSES)
         .exclude(submitted_at__isnull=True)
         .order_by("pk")
-        .values("pk", "official_name", "status", "verdict", "verdict_override", "staff_message")
+        .values(
+            "pk",
+            "official_name",
+            "status",
+            "verdict",
+            "verdict_override",
+            "staff_message",
+            "country",
+            "organisation__country",
+            "population",
+        )
     )
+    interests = defaultdict(set)
+    for app_id, action_id in ActionInterest.objects.filter(application__call=call).values_list(
+        "application_id", "action_id"
+    ):
+        interests[app_id].add(action_id)
     needs = defaultdict(list)
     more = _more_topics(LearningNeed, call)
     for pk, app_id, slug, text in (
@@ -106,6 +122,9 @@ def engine_applicants(*, call) -> list[Applicant]:
                 shares=tuple(shares[row["pk"]]),
                 preferences=tuple(preferences[row["pk"]]),
                 texts=" ".join(reasons[row["pk"]]),
+                interests=frozenset(interests[row["pk"]]),
+                country=str(row["country"] or row["organisation__country"] or ""),
+                population=row["population"],
             )
         )
     return applicants
@@ -115,24 +134,36 @@ def engine_hosts(*, call) -> list[Host]:
     cities = list(
         CallMissionCity.objects.filter(call=call)
         .order_by("pk")
-        .values("pk", "display_name", "capacity", "min_capacity", "motivation")
+        .values(
+            "pk",
+            "display_name",
+            "capacity",
+            "min_capacity",
+            "motivation",
+            "population",
+            "mission_city__country",
+        )
     )
     item_topics = defaultdict(set)
     for item_id, slug in CityItem.topics.through.objects.filter(
         cityitem__participation__call=call
     ).values_list("cityitem_id", "topic__slug"):
         item_topics[item_id].add(slug)
-    actions, challenges = defaultdict(list), defaultdict(list)
+    actions, challenges, benefits = defaultdict(list), defaultdict(list), defaultdict(list)
     for item_id, city_id, kind, title, description in (
         CityItem.objects.filter(participation__call=call)
         .order_by("participation_id", "position")
         .values_list("pk", "participation_id", "kind", "title", "description")
     ):
-        offer = Offer(title=title, topics=frozenset(item_topics[item_id]), text=description)
+        offer = Offer(
+            title=title, topics=frozenset(item_topics[item_id]), text=description, id=item_id
+        )
         if kind == CityItem.Kind.ACTION:
             actions[city_id].append(offer)
         elif kind == CityItem.Kind.CHALLENGE:
             challenges[city_id].append(offer)
+        else:
+            benefits[city_id].append(offer)
     shortlists = defaultdict(list)
     for city_id, app_id in (
         ShortlistEntry.objects.filter(mission_city__call=call)
@@ -150,6 +181,9 @@ def engine_hosts(*, call) -> list[Host]:
             challenges=tuple(challenges[c["pk"]]),
             shortlist=tuple(shortlists[c["pk"]]),
             texts=c["motivation"],
+            benefits=tuple(benefits[c["pk"]]),
+            country=str(c["mission_city__country"] or ""),
+            population=c["population"],
         )
         for c in cities
     ]

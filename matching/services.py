@@ -18,7 +18,7 @@ from cities.models import CallMissionCity, MissionCityMembership
 from twinning.emails import queue_email
 
 from . import engine, selectors
-from .engine.types import InfeasiblePins, Params, Weights
+from .engine.types import Context, InfeasiblePins, Params, Weights
 from .models import (
     MatchingRun,
     MatchingSettings,
@@ -43,6 +43,7 @@ def _parameters(call, mode) -> dict:
     return {
         "mode": mode,
         "weights": settings.weights(),
+        "context": settings.context(),
         "min_score": settings.min_score,
         "max_preferences": call.max_preferences,
         "pins": pins,
@@ -55,7 +56,7 @@ def _parameters(call, mode) -> dict:
 
 
 @transaction.atomic
-def run_start(*, call, mode: str = MatchingRun.Mode.OPTIMAL, by=None, enqueue=True) -> MatchingRun:
+def run_start(*, call, mode: str = MatchingRun.Mode.CHOICES, by=None, enqueue=True) -> MatchingRun:
     """Record a run with a snapshot of its parameters and queue it for a worker."""
     if mode not in MatchingRun.Mode.values:
         raise ValidationError(_("Unknown mode."))
@@ -102,6 +103,7 @@ def run_execute(*, run_id: int, keep_candidates: bool = False) -> MatchingRun:
         pins=frozenset(tuple(x) for x in p["pins"]),
         forbids=frozenset(tuple(x) for x in p["forbids"]),
         max_preferences=p["max_preferences"],
+        context=Context(**p.get("context", {})),
     )
     try:
         result = engine.run(

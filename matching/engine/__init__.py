@@ -25,6 +25,7 @@ from .explain import build_result
 from .scoring import Scorer
 from .types import (
     Applicant,
+    Context,
     Host,
     InfeasiblePins,
     MatchResult,
@@ -40,6 +41,7 @@ from .types import (
 
 __all__ = [
     "Applicant",
+    "Context",
     "Host",
     "InfeasiblePins",
     "MatchResult",
@@ -82,6 +84,7 @@ def run(
         topic_names=topic_names,
         max_preferences=params.max_preferences,
         topic_parent=topic_parent,
+        context=params.context,
     )
     scored = time.perf_counter()
     problem = build_problem(scorer, params)

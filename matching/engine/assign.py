@@ -7,6 +7,21 @@ has a capacity above 0, staff did not forbid the pair, and its score is at least
 (compared in fixed point), or when staff pinned it (a pin forces the pair even below the
 minimum). Pins are checked first; :class:`InfeasiblePins` names every problem pin.
 
+Choices mode (the default): choices respected, then the exact maximum total score
+---------------------------------------------------------------------------------
+The rule: no applicant is placed at a Mission City it ranked lower (or did not rank, or left
+unplaced) while a city it ranked higher has a free place and accepts the pair (the pair is
+allowed: score at least the minimum, not forbidden), unless a pin says otherwise.
+
+How: the same exact solver as optimal mode, with a lexicographic objective whose first level
+is the **choice bonus** ``Σ b(i, j)`` over the pairs, ``b = p + 1 − r`` for the applicant's
+rank ``r ≤ p`` of the host (``p`` = ``max_preferences``: 3, 2, 1) and 0 when unranked. Any
+assignment that breaks the rule can move the applicant to the higher-ranked city with the free
+place, which keeps every capacity and raises the bonus, so an optimum never breaks it. Then
+the **total score**, then the tie-break ``Σ (N − i)`` (lower-id applicants first; left to the
+solver's fixed order when the instance is too large to pack it in int64). Minimum capacities
+are reported, not enforced, in this mode (enforcing them could break the rule).
+
 Optimal mode: exact maximum total score
 ---------------------------------------
 Pins are fixed first (they take their host's places); the rest is a maximum-weight
@@ -181,8 +196,19 @@ def tie_values(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
     return row_part, col_part
 
 
+def choice_bonus(ranks: np.ndarray, max_preferences: int) -> np.ndarray:
+    """``p + 1 − r`` for rank ``1 ≤ r ≤ p`` (``p`` = max_preferences), else 0."""
+    ranks = np.asarray(ranks, dtype=np.int64)
+    return np.where((ranks >= 1) & (ranks <= max_preferences), max_preferences + 1 - ranks, 0)
+
+
 def solve_optimal(problem: Problem) -> np.ndarray:
-    """The host column of each applicant row (−1 when unmatched), pins included."""
+    """The host column of each applicant row (−1 when unmatched), pins included.
+
+    Optimal mode maximises (minimum places, total score, tie-break); choices mode maximises
+    (choice bonus, total score, tie-break) and does not enforce minimum capacities (see the
+    module docstring).
+    """
     scorer = problem.scorer
     n, m = scorer.shape
     assigned = np.full(n, -1, dtype=np.int64)
@@ -195,15 +221,7 @@ def solve_optimal(problem: Problem) -> np.ndarray:
     places = int(remaining.sum())
     if n == 0 or places == 0 or not free.any():
         return assigned
-    row_part, col_part = tie_values(n, m)
-    t_max = n * m
-    k = 2 * (m + 2) * t_max + 1
-    w_max = int(scorer.score_q.max()) * k + t_max
-    if (m + 2) * w_max >= _MAX_PATH_COST:
-        raise ValueError(
-            f"instance too large for exact int64 optimisation ({n} applicants × {m} hosts)"
-        )
-    weights = np.where(free, scorer.score_q * np.int64(k) + row_part[:, None] * col_part, 0)
+    weights = pair_weights(problem, free)
     if places < n:
         # Each host needs only its `places` best candidates (see the module docstring).
         rows = np.argpartition(-weights.T, places - 1, axis=1)[:, :places].ravel()
@@ -212,10 +230,47 @@ def solve_optimal(problem: Problem) -> np.ndarray:
         rows, cols = np.nonzero(free)
     w = weights[rows, cols]
     keep = w > 0
-    minimum = np.maximum(problem.min_capacity - load, 0)
+    if problem.params.mode == "choices":
+        minimum = np.zeros(m, dtype=np.int64)
+    else:
+        minimum = np.maximum(problem.min_capacity - load, 0)
     matched = max_weight_b_matching(rows[keep], cols[keep], w[keep], remaining, minimum, n)
     assigned[matched >= 0] = matched[matched >= 0]
     return assigned
+
+
+def pair_weights(problem: Problem, free: np.ndarray) -> np.ndarray:
+    """The int64 weight of every free allowed pair (0 elsewhere), lexicographic levels packed
+    so that any sum along an augmenting path compares exactly (module docstring)."""
+    scorer = problem.scorer
+    n, m = scorer.shape
+    score_q = np.maximum(scorer.score_q, 0)
+    hop = 2 * (m + 2)  # at most this many pair weights are added or taken along a path
+    if problem.params.mode == "choices":
+        bonus = choice_bonus(scorer.pref_rank, scorer.max_preferences)
+        level = hop * int(score_q.max()) + 1
+        top = bonus * np.int64(level) + score_q
+        t_max = n
+        k = hop * t_max + 1
+        if (m + 2) * (int(top.max()) * k + t_max) < _MAX_PATH_COST:
+            row_part = n - np.arange(n, dtype=np.int64)
+            packed = top * np.int64(k) + row_part[:, None]
+        elif (m + 2) * (int(top.max()) + 1) < _MAX_PATH_COST:
+            packed = top + 1  # too large for the tie-break level: solver order settles ties
+        else:
+            raise ValueError(
+                f"instance too large for exact int64 optimisation ({n} applicants × {m} hosts)"
+            )
+        return np.where(free, packed, 0)
+    row_part, col_part = tie_values(n, m)
+    t_max = n * m
+    k = 2 * (m + 2) * t_max + 1
+    w_max = int(score_q.max()) * k + t_max
+    if (m + 2) * w_max >= _MAX_PATH_COST:
+        raise ValueError(
+            f"instance too large for exact int64 optimisation ({n} applicants × {m} hosts)"
+        )
+    return np.where(free, score_q * np.int64(k) + row_part[:, None] * col_part, 0)
 
 
 def max_weight_b_matching(

@@ -9,11 +9,13 @@ from .scoring import CandidatePairs
 from .types import COMPONENTS, SCORE_SCALE, MatchResult, Proposal, Unmatched
 
 COMPONENT_LABELS = {
-    "need_offer": "need → offer",
-    "share_challenge": "share → challenge",
+    "action_interest": "actions named",
+    "need_offer": "needs ↔ actions (topics)",
+    "text": "needs ↔ actions (wording)",
+    "share_challenge": "shares ↔ challenges and benefits",
     "preference": "preference",
     "host_interest": "host interest",
-    "text": "text similarity",
+    "context": "context bonuses",
 }
 _LIST_LIMIT = 3
 

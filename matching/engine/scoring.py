@@ -45,12 +45,25 @@ decimals (an integer number of millionths, ``score_q``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
-from .text import tfidf
-from .types import AXES, COMPONENTS, SCORE_SCALE, Applicant, Host, Offer, ScoredPair, Weights
+from .context import COUNTRY_LANGUAGES, NEIGHBOURS
+from .text import bm25, item_words
+from .types import (
+    AXES,
+    COMPONENTS,
+    SCORE_SCALE,
+    Applicant,
+    Context,
+    Host,
+    Offer,
+    ScoredPair,
+    Weights,
+    size_class,
+)
 
 FIELD_WEIGHT = 0.5
 HOW_WEIGHT = 0.3
@@ -134,7 +147,7 @@ def _unique_positions(ids: Sequence[int]) -> dict[int, int]:
 
 
 class Scorer:
-    """The component matrices of one instance and the reasons of any pair.
+    """The component matrices of one instance and the evidence of any pair.
 
     Applicants and hosts are held sorted by id; row ``i`` / column ``j`` of every matrix is
     ``applicants[i]`` / ``hosts[j]``.
@@ -150,6 +163,8 @@ class Scorer:
         topic_names: Mapping[str, str] | None = None,
         max_preferences: int = 3,
         topic_parent: Mapping[str, str] | None = None,
+        context: Context | None = None,
+        neighbours: Mapping[str, frozenset[str]] | None = None,
     ):
         self.applicants = tuple(sorted(applicants, key=lambda a: a.id))
         self.hosts = tuple(sorted(hosts, key=lambda h: h.id))
@@ -172,6 +187,8 @@ class Scorer:
             raise ValueError(f"parent topics missing from topic_axis: {bad_parents}")
         self.weights = weights
         self.max_preferences = max_preferences
+        self.context_bonus = context or Context()
+        self.neighbours = neighbours if neighbours is not None else NEIGHBOURS
         self._check_topics()
 
         n, m = len(self.applicants), len(self.hosts)
@@ -183,14 +200,39 @@ class Scorer:
         self.need_offer = self._overlap(
             [a.needs for a in self.applicants], [h.actions for h in self.hosts]
         )
-        self.share_challenge = self._overlap(
-            [a.shares for a in self.applicants], [h.challenges for h in self.hosts]
+        self._dropped = frozenset(w for h in self.hosts for w in item_words(h.name) if len(w) > 2)
+        # Item-to-item text evidence: needs ↔ offered actions; shares ↔ challenges, benefits
+        # and the host's motivation.
+        self.need_docs = [(j, k) for j, h in enumerate(self.hosts) for k in range(len(h.actions))]
+        self.need_items = [
+            (i, k) for i, a in enumerate(self.applicants) for k in range(len(a.needs))
+        ]
+        self.need_bm25 = bm25(
+            [self.applicants[i].needs[k].text for i, k in self.need_items],
+            [_offer_text(self.hosts[j].actions[k]) for j, k in self.need_docs],
+            self._dropped,
         )
-        self.tfidf = tfidf(
-            [_applicant_document(a) for a in self.applicants],
-            [_host_document(h) for h in self.hosts],
+        self.text = self._text_component(
+            self.need_items,
+            self.need_docs,
+            self.need_bm25,
+            [len(a.needs) for a in self.applicants],
+            [bool(n.text.strip()) for a in self.applicants for n in a.needs],
         )
-        self.text = self.tfidf.cosine() if n and m else np.zeros((n, m))
+        self.share_docs = [
+            (j, k) for j, h in enumerate(self.hosts) for k in range(len(_mutual_items(h)))
+        ]
+        self.share_items = [
+            (i, k) for i, a in enumerate(self.applicants) for k in range(len(a.shares))
+        ]
+        self.share_bm25 = bm25(
+            [self.applicants[i].shares[k].text for i, k in self.share_items],
+            [_offer_text(_mutual_items(self.hosts[j])[k]) for j, k in self.share_docs],
+            self._dropped,
+        )
+        self.share_challenge = self._share_component()
+        self.action_interest = self._interest_component()
+        self.context = self._context_component()
 
         raw = np.zeros((n, m), dtype=np.float64)
         for name, weight in weights.as_dict().items():
@@ -206,7 +248,7 @@ class Scorer:
             for item in (*a.needs, *a.shares):
                 used |= item.topics
         for h in self.hosts:
-            for offer in (*h.actions, *h.challenges):
+            for offer in (*h.actions, *h.challenges, *h.benefits):
                 used |= offer.topics
         unknown = sorted(used - self.topic_axis.keys())
         if unknown:
@@ -273,7 +315,6 @@ class Scorer:
         topic is."""
         if not self.topic_parent:
             return offers
-        offers = offers.copy()
         pairs = sorted((column[c], column[p]) for c, p in self.topic_parent.items())
         children, parents = np.array([c for c, _ in pairs]), np.array([p for _, p in pairs])
         expanded = offers.copy()
@@ -284,18 +325,21 @@ class Scorer:
         )
         return credit
 
-    def _overlap(self, left: Sequence[Sequence], right: Sequence[Sequence[Offer]]) -> np.ndarray:
-        """``mean_n max_a v(n, a)`` for every (left owner, right owner), vectorised.
-
-        ``v`` is computed once per distinct pair of topic sets, with the same operations in
-        the same order as :func:`item_overlap`.
-        """
-        n_left, n_right = len(left), len(right)
+    def _best_per_set(self, left, right) -> tuple[dict, np.ndarray, sp.csr_matrix]:
+        """``max_a v(n, a)`` for each distinct item topic set and each right owner."""
         column, is_field = self._topic_columns()
-        items, item_counts = self._unique_sets(left, column)
+        ids: dict[frozenset[str], int] = {}
+        for items in left:
+            for item in items:
+                if item.topics:
+                    ids.setdefault(item.topics, len(ids))
+        items = np.zeros((len(ids), len(column)), dtype=np.float64)
+        for topics, k in ids.items():
+            items[k, [column[t] for t in topics]] = 1.0
         offers, offer_counts = self._unique_sets(right, column)
-        if not len(items) or not len(offers):
-            return np.zeros((n_left, n_right), dtype=np.float64)
+        best = np.zeros((len(ids), len(right)), dtype=np.float64)
+        if not len(ids) or not len(offers):
+            return ids, best, offer_counts
         offers = self._credits(offers, column)
         item_f, item_h = items[:, is_field], items[:, ~is_field]
         n_f, n_h = item_f.sum(axis=1)[:, None], item_h.sum(axis=1)[:, None]
@@ -307,15 +351,129 @@ class Scorer:
             FIELD_WEIGHT * f + HOW_WEIGHT * lv + BOTH_AXES_BONUS * f * lv,
             np.where(n_f > 0, f, lv),
         )
-        # Best offer of each right owner for each item set: max over the sets it has.
-        best = np.zeros((len(items), n_right), dtype=np.float64)
         owner_sets = offer_counts.tolil().rows
         for owner, sets in enumerate(owner_sets):
             if sets:
                 best[:, owner] = v[:, sets].max(axis=1)
-        sums = np.asarray(item_counts @ best)
-        counts = np.asarray(item_counts.sum(axis=1))
-        return sums / np.maximum(counts, 1.0)
+        return ids, best, offer_counts
+
+    def _overlap(self, left: Sequence[Sequence], right: Sequence[Sequence[Offer]]) -> np.ndarray:
+        """``mean_n max_a v(n, a)`` for every (left owner, right owner), vectorised; items
+        without topics do not count."""
+        ids, best, _ = self._best_per_set(left, right)
+        owners, set_ids = [], []
+        for owner, items in enumerate(left):
+            for item in items:
+                if item.topics:
+                    owners.append(owner)
+                    set_ids.append(ids[item.topics])
+        counts = sp.csr_matrix(
+            (np.ones(len(owners)), (owners, set_ids)), shape=(len(left), len(ids))
+        )
+        sums = np.asarray(counts @ best) if len(ids) else np.zeros((len(left), len(right)))
+        n_items = np.asarray(counts.sum(axis=1))
+        return sums / np.maximum(n_items, 1.0)
+
+    def _best_doc_per_host(self, evidence: np.ndarray, docs: list[tuple[int, int]]) -> np.ndarray:
+        """(items × hosts): the best evidence of each item among each host's documents."""
+        n_items, m = evidence.shape[0], len(self.hosts)
+        best = np.zeros((n_items, m), dtype=np.float64)
+        if n_items and docs:
+            doc_host = np.array([j for j, _ in docs], dtype=np.int64)
+            for j in np.unique(doc_host).tolist():
+                best[:, j] = evidence[:, doc_host == j].max(axis=1)
+        return best
+
+    def _text_component(self, items, docs, result, per_owner, has_text) -> np.ndarray:
+        """``mean over the applicant's items with text of max over the host's documents``."""
+        n, m = self.shape
+        best = self._best_doc_per_host(result.evidence, docs)
+        owners = np.array([i for i, _ in items], dtype=np.int64)
+        keep = np.array(has_text, dtype=bool)
+        sums = np.zeros((n, m), dtype=np.float64)
+        if keep.any():
+            np.add.at(sums, owners[keep], best[keep])
+        counts = (
+            np.bincount(owners[keep], minlength=n).astype(np.float64)
+            if len(owners)
+            else np.zeros(n)
+        )
+        return sums / np.maximum(counts, 1.0)[:, None]
+
+    def _share_component(self) -> np.ndarray:
+        """``mean over shares of max(best topic overlap, best text evidence)`` against the
+        host's challenges, expected benefits and motivation."""
+        n, m = self.shape
+        left = [a.shares for a in self.applicants]
+        ids, best_topics, _ = self._best_per_set(left, [_mutual_items(h) for h in self.hosts])
+        best_text = self._best_doc_per_host(self.share_bm25.evidence, self.share_docs)
+        sums = np.zeros((n, m), dtype=np.float64)
+        counts = np.zeros(n, dtype=np.float64)
+        for k, (i, s) in enumerate(self.share_items):
+            share = self.applicants[i].shares[s]
+            has_text = bool(share.text.strip())
+            if not share.topics and not has_text:
+                continue
+            value = best_text[k] if has_text else np.zeros(m)
+            if share.topics:
+                value = np.maximum(value, best_topics[ids[share.topics]])
+            sums[i] += value
+            counts[i] += 1
+        return sums / np.maximum(counts, 1.0)[:, None]
+
+    def _interest_component(self) -> np.ndarray:
+        """Share of the applicant's named actions that the host offers, over the largest such
+        share among hosts (1 for the host(s) it named most actions of, 0 when it named none)."""
+        n, m = self.shape
+        owner = {}
+        for j, h in enumerate(self.hosts):
+            for offer in h.actions:
+                if offer.id is not None:
+                    owner[offer.id] = j
+        counts = np.zeros((n, m), dtype=np.float64)
+        for i, a in enumerate(self.applicants):
+            for action_id in a.interests:
+                j = owner.get(action_id)
+                if j is not None:
+                    counts[i, j] += 1
+        top = counts.max(axis=1, keepdims=True) if m else np.zeros((n, 1))
+        return np.where(top > 0, counts / np.maximum(top, 1.0), 0.0)
+
+    def _context_component(self) -> np.ndarray:
+        """The sum of the :class:`Context` bonuses that apply to each pair."""
+        n, m = self.shape
+        bonus = self.context_bonus
+        out = np.zeros((n, m), dtype=np.float64)
+        if not (bonus.language or bonus.neighbour or bonus.size):
+            return out
+        host_lang = [
+            h.languages or COUNTRY_LANGUAGES.get(h.country, frozenset()) for h in self.hosts
+        ]
+        host_size = np.array(
+            [
+                size_class(h.population) if size_class(h.population) is not None else -1
+                for h in self.hosts
+            ]
+        )
+        keys: dict[tuple, np.ndarray] = {}
+        for i, a in enumerate(self.applicants):
+            key = (a.country, a.languages, size_class(a.population))
+            row = keys.get(key)
+            if row is None:
+                langs = a.languages or COUNTRY_LANGUAGES.get(a.country, frozenset())
+                near = self.neighbours.get(a.country, frozenset())
+                row = np.zeros(m, dtype=np.float64)
+                for j, h in enumerate(self.hosts):
+                    if langs & host_lang[j]:
+                        row[j] += bonus.language
+                    elif a.country and (h.country == a.country or h.country in near):
+                        row[j] += bonus.neighbour
+                cls = key[2]
+                if cls is not None:
+                    row += np.where(host_size == cls, bonus.size, 0.0)
+                keys[key] = row
+            out[i] = row
+        return out
 
     # -- one pair ---------------------------------------------------------------------------
 
@@ -340,47 +498,94 @@ class Scorer:
     def _sorted_topics(self, topics: frozenset[str] | set[str]) -> list[str]:
         return sorted(topics, key=lambda s: (AXES.index(self.topic_axis[s]), self.topic_label(s)))
 
-    def _item_label(self, item) -> str:
+    def item_label(self, item) -> str:
         if item.text.strip():
             return item.text.strip()
         return ", ".join(self.topic_label(t) for t in self._sorted_topics(item.topics))
 
-    def _overlap_reasons(self, items, offers, template: str, host_name: str) -> list[str]:
-        reasons = []
-        for item in items:
-            if not item.topics or not offers:
-                continue
-            values = [
-                item_overlap(item.topics, o.topics, self.topic_axis, self.topic_parent)
-                for o in offers
-            ]
-            best = max(range(len(offers)), key=lambda k: (values[k], -k))
-            if values[best] <= 0:
-                continue
-            offer = offers[best]
-            shared = self._sorted_topics(item.topics & offer.topics)
-            reasons.append(
-                template.format(
-                    item=self._item_label(item),
-                    host=host_name,
-                    offer=offer.title,
-                    topics=", ".join(self.topic_label(t) for t in shared),
+    def coverage(self, i: int, j: int) -> list[Coverage]:
+        """For each learning need of applicant ``i``: the offered action of host ``j`` that
+        covers it best (topics and wording), or none (``action`` is ``None``)."""
+        a, h = self.applicants[i], self.hosts[j]
+        first = self._first_doc(self.need_docs, j)
+        out = []
+        for k, need in enumerate(a.needs):
+            q = self._item_row(self.need_items, i, k)
+            best, best_value, best_topics, best_terms = None, 0.0, (), ()
+            for d, offer in enumerate(h.actions):
+                v = (
+                    item_overlap(need.topics, offer.topics, self.topic_axis, self.topic_parent)
+                    if need.topics
+                    else 0.0
+                )
+                t = float(self.need_bm25.evidence[q, first + d]) if first is not None else 0.0
+                value = max(v, t)
+                if value > best_value + 1e-12:
+                    best, best_value = offer, value
+                    shared = expand_topics(offer.topics, self.topic_parent) & need.topics
+                    best_topics = tuple(self.topic_label(s) for s in self._sorted_topics(shared))
+                    best_terms = tuple(self.need_bm25.shared_terms(q, first + d)) if t > 0 else ()
+            covered = best is not None and best_value >= COVERED
+            interest = bool(best is not None and best.id is not None and best.id in a.interests)
+            out.append(
+                Coverage(
+                    need=self.item_label(need),
+                    action=best.title if covered else None,
+                    strength=best_value,
+                    topics=best_topics if covered else (),
+                    terms=best_terms if covered else (),
+                    named=interest,
                 )
             )
-        return reasons
+        return out
+
+    def named_actions(self, i: int, j: int) -> list[str]:
+        """Titles of the host's offered actions the applicant named ("I want to learn this")."""
+        a = self.applicants[i]
+        return [o.title for o in self.hosts[j].actions if o.id is not None and o.id in a.interests]
+
+    def context_reasons(self, i: int, j: int) -> list[str]:
+        a, h = self.applicants[i], self.hosts[j]
+        bonus, out = self.context_bonus, []
+        langs = a.languages or COUNTRY_LANGUAGES.get(a.country, frozenset())
+        host_langs = h.languages or COUNTRY_LANGUAGES.get(h.country, frozenset())
+        if bonus.language and langs & host_langs:
+            out.append("shared language")
+        elif (
+            bonus.neighbour
+            and a.country
+            and (h.country == a.country or h.country in self.neighbours.get(a.country, frozenset()))
+        ):
+            out.append("same or neighbouring country")
+        cls = size_class(a.population)
+        if bonus.size and cls is not None and cls == size_class(h.population):
+            out.append("similar size")
+        return out
+
+    @staticmethod
+    def _first_doc(docs, j) -> int | None:
+        for k, (owner, _) in enumerate(docs):
+            if owner == j:
+                return k
+        return None
+
+    @staticmethod
+    def _item_row(items, i, k) -> int:
+        return items.index((i, k))
 
     def reasons(self, i: int, j: int) -> tuple[str, ...]:
-        """The reasons of one pair in words, strongest evidence first."""
-        a, h = self.applicants[i], self.hosts[j]
-        reasons = self._overlap_reasons(
-            a.needs, h.actions, "Your need '{item}' ↔ {host}'s action '{offer}' ({topics})", h.name
-        )
-        reasons += self._overlap_reasons(
-            a.shares,
-            h.challenges,
-            "What you can share, '{item}' ↔ {host}'s challenge '{offer}' ({topics})",
-            h.name,
-        )
+        """The evidence of one pair in short neutral phrases, strongest first."""
+        h = self.hosts[j]
+        reasons = []
+        named = self.named_actions(i, j)
+        if named:
+            reasons.append("wants to learn " + "; ".join(f"'{t}'" for t in named))
+        for c in self.coverage(i, j):
+            if c.action:
+                via = ", ".join(c.topics) if c.topics else ", ".join(f"'{t}'" for t in c.terms)
+                reasons.append(
+                    f"need '{c.need}' ↔ action '{c.action}'" + (f" ({via})" if via else "")
+                )
         rank = int(self.pref_rank[i, j])
         if rank and rank <= self.max_preferences:
             reasons.append(f"ranked {h.name} {ordinal(rank)}")
@@ -390,12 +595,10 @@ class Scorer:
             )
         listed = int(self.shortlist_rank[i, j])
         if listed:
-            reasons.append(f"{h.name} shortlisted you ({ordinal(listed)})")
-        similarity = float(self.text[i, j])
-        if similarity > 0:
-            terms = self.tfidf.shared_terms(i, j)
-            quoted = ", ".join(f"'{t}'" for t in terms)
-            reasons.append(f"similar wording in the free texts ({similarity:.2f}: {quoted})")
+            reasons.append(f"{h.name} shortlisted the applicant ({ordinal(listed)})")
+        if self.share_challenge[i, j] > 0:
+            reasons.append(f"what it can share meets {h.name}'s challenges and expected benefits")
+        reasons += self.context_reasons(i, j)
         return tuple(reasons)
 
     def scored_pair(self, i: int, j: int) -> ScoredPair:
@@ -408,15 +611,30 @@ class Scorer:
         )
 
 
-def _applicant_document(a: Applicant) -> str:
-    return "\n".join([a.texts, *(n.text for n in a.needs), *(s.text for s in a.shares)])
+# A need counts as covered by an action when its best evidence (topics or wording) reaches this.
+COVERED = 0.5
 
 
-def _host_document(h: Host) -> str:
-    parts = [h.texts]
-    for offer in (*h.actions, *h.challenges):
-        parts += [offer.title, offer.text]
-    return "\n".join(parts)
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How one learning need is covered by a host: the action, how strongly, and why."""
+
+    need: str
+    action: str | None
+    strength: float
+    topics: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    named: bool = False
+
+
+def _offer_text(offer: Offer) -> str:
+    return f"{offer.title}\n{offer.text}"
+
+
+def _mutual_items(h: Host) -> tuple[Offer, ...]:
+    """What a host hopes to gain: its challenges, its expected benefits, its motivation."""
+    motivation = (Offer(title="motivation", topics=frozenset(), text=h.texts),) if h.texts else ()
+    return (*h.challenges, *h.benefits, *motivation)
 
 
 class Candidate:

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -141,3 +141,256 @@ def tfidf(left_docs: Sequence[str], right_docs: Sequence[str]) -> TfIdf:
         terms[index] = term
     split = len(left_docs)
     return TfIdf(tuple(terms), matrix[:split], matrix[split:])
+
+
+# -- item-to-item evidence: BM25 over stemmed words and word pairs -------------------------------
+#
+# Each applicant item (a learning need, something it can share) is a query; each host item (an
+# offered action's title and description; a challenge, an expected benefit) is a document. The
+# terms of a text are its words, folded (lower case, no accents), mapped through
+# :data:`SYNONYMS` (abbreviations and words of the field that mean the same), stemmed with
+# :func:`stem`, without :data:`STOP_WORDS` nor :data:`ITEM_STOP_WORDS`, and each pair of
+# consecutive kept words ("district heating", "energy community"). Words of the hosts' names
+# are dropped on both sides (a city's name is no evidence of what it offers).
+#
+# BM25 (k1 = 1.2, b = 0.75) over the host documents of one kind:
+#
+#     idf(t) = ln(1 + (N − df(t) + 0.5) / (df(t) + 0.5))
+#     bm25(q, d) = Σ_{t ∈ q, distinct} idf(t) · tf(t, d)·(k1 + 1)
+#                  / (tf(t, d) + k1·(1 − b + b·|d|/avgdl))
+#
+# and the evidence of a query for a document is ``bm25(q, d) / max(BM25_FLOOR, max_d' bm25(q, d'))``
+# in [0, 1]: the best-matching document of the whole call gets 1 when it matches well enough
+# (its score reaches the floor), so a need that names a practice offered once points at it.
+
+BM25_K1 = 1.2
+BM25_B = 0.75
+BM25_FLOOR = 4.0
+
+_ITEM_STOP_TEXT = """
+    learn learning want wish would like need needs help know how way ways example examples
+    experience experiences interested interest especially particular particularly other
+    others good best practice practices approach approaches exchange peer twin mission
+    programme municipality municipal local town region area areas work working make making
+    get
+"""
+ITEM_STOP_WORDS = frozenset(_ITEM_STOP_TEXT.split())
+
+# Folded word → the words it stands for (after this, words are stemmed).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "pv": ("solar",),
+    "photovoltaic": ("solar",),
+    "photovoltaics": ("solar",),
+    "rooftop": ("roof",),
+    "bike": ("cycling",),
+    "bikes": ("cycling",),
+    "bicycle": ("cycling",),
+    "bicycles": ("cycling",),
+    "cycle": ("cycling",),
+    "cyclist": ("cycling",),
+    "cyclists": ("cycling",),
+    "walkability": ("walking",),
+    "walkable": ("walking",),
+    "pedestrian": ("walking",),
+    "pedestrians": ("walking",),
+    "retrofit": ("renovation",),
+    "retrofits": ("renovation",),
+    "retrofitting": ("renovation",),
+    "refurbishment": ("renovation",),
+    "renovate": ("renovation",),
+    "renovating": ("renovation",),
+    "ccs": ("carbon", "capture", "storage"),
+    "beccs": ("bio", "energy", "carbon", "capture", "storage"),
+    "bioenergy": ("bio", "energy"),
+    "co2": ("carbon",),
+    "removals": ("removal",),
+    "negative": ("removal",),
+    "dh": ("district", "heating"),
+    "oss": ("one", "stop", "shop"),
+    "onestopshop": ("one", "stop", "shop"),
+    "rec": ("energy", "community"),
+    "recs": ("energy", "community"),
+    "cer": ("energy", "community"),
+    "lez": ("low", "emission", "zone"),
+    "zez": ("zero", "emission", "zone"),
+    "ghg": ("greenhouse",),
+    "nbs": ("nature", "based", "solution"),
+    "greywater": ("grey", "water"),
+    "graywater": ("grey", "water"),
+    "gray": ("grey",),
+    "wastewater": ("waste", "water"),
+    "stormwater": ("rainwater",),
+    "timber": ("biobased",),
+    "wood": ("biobased",),
+    "wooden": ("biobased",),
+    "bus": ("public", "transport"),
+    "buses": ("public", "transport"),
+    "tram": ("public", "transport"),
+    "trams": ("public", "transport"),
+    "metro": ("public", "transport"),
+    "transit": ("public", "transport"),
+    "jury": ("assembly",),
+    "juries": ("assembly",),
+    "assemblies": ("assembly",),
+    "children": ("youth",),
+    "pupils": ("youth",),
+    "pupil": ("youth",),
+    "students": ("youth",),
+    "young": ("youth",),
+    "schoolyard": ("school",),
+    "schoolyards": ("school",),
+    "trees": ("greening",),
+    "tree": ("greening",),
+    "greenery": ("greening",),
+    "crowdfund": ("crowdfunding",),
+    "ppp": ("public", "private", "partnership"),
+    "ppps": ("public", "private", "partnership"),
+    "esco": ("energy", "service", "company"),
+    "escos": ("energy", "service", "company"),
+    "heatpump": ("heat", "pump"),
+    "heatpumps": ("heat", "pump"),
+    "nzeb": ("zero", "energy", "building"),
+    "kpi": ("indicator",),
+    "kpis": ("indicator",),
+    "philanthropy": ("philanthropies",),
+    "philantropies": ("philanthropies",),
+    "residents": ("citizen",),
+    "inhabitants": ("citizen",),
+    "tenders": ("procurement",),
+    "tender": ("procurement",),
+    "purchasing": ("procurement",),
+}
+
+_SUFFIXES = (
+    ("ational", "ate"),
+    ("ization", "ize"),
+    ("isation", "ize"),
+    ("fulness", "ful"),
+    ("iveness", "ive"),
+    ("ements", ""),
+    ("ement", ""),
+    ("ments", ""),
+    ("ment", ""),
+    ("ations", "ate"),
+    ("ation", "ate"),
+    ("ities", ""),
+    ("ity", ""),
+    ("ies", "y"),
+    ("ing", ""),
+    ("ers", ""),
+    ("er", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("s", ""),
+    ("ly", ""),
+)
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: strips a common suffix (the first match of :data:`_SUFFIXES`)
+    when at least three letters remain, twice at most, never after ``-ss``/``-us``/``-is``;
+    then undoubles a final double consonant and drops a final ``e``: "buildings" and
+    "building" → "build", "communities" and "community" → "commun", "renovations" and
+    "renovation" → "renovat"."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for _ in range(2):
+        if word.endswith(("ss", "us", "is")):
+            break
+        for suffix, replacement in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)] + replacement
+                break
+        else:
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def item_words(text: str, dropped: frozenset[str] = frozenset()) -> list[str]:
+    """The stemmed words of ``text`` kept for item evidence, in order (see above)."""
+    out: list[str] = []
+    for raw in _WORD.findall(fold(text)):
+        for word in SYNONYMS.get(raw, (raw,)):
+            if (
+                len(word) < 2
+                or word.isdigit()
+                or word in STOP_WORDS
+                or word in ITEM_STOP_WORDS
+                or word in dropped
+            ):
+                continue
+            out.append(stem(word))
+    return out
+
+
+def item_terms(text: str, dropped: frozenset[str] = frozenset()) -> list[str]:
+    """The words of :func:`item_words` and each pair of consecutive words ("a b")."""
+    words = item_words(text, dropped)
+    return words + [f"{a} {b}" for a, b in pairwise(words)]
+
+
+@dataclass(frozen=True)
+class Bm25:
+    """BM25 evidence of every query for every document (dense, queries × documents)."""
+
+    vocabulary: tuple[str, ...]
+    raw: np.ndarray  # bm25(q, d)
+    evidence: np.ndarray  # raw / max(BM25_FLOOR, best of the query), in [0, 1]
+    query_terms: tuple[frozenset[str], ...]
+    doc_terms: tuple[frozenset[str], ...]
+
+    def shared_terms(self, q: int, d: int, limit: int = 3) -> list[str]:
+        """The terms the query and the document share, longest (word pairs) first."""
+        common = self.query_terms[q] & self.doc_terms[d]
+        return sorted(common, key=lambda t: (-t.count(" "), t))[:limit]
+
+
+def bm25(
+    queries: Sequence[str], documents: Sequence[str], dropped: frozenset[str] = frozenset()
+) -> Bm25:
+    """Item-to-item BM25 evidence (see the section comment above)."""
+    doc_lists = [item_terms(d, dropped) for d in documents]
+    query_sets = [frozenset(item_terms(q, dropped)) for q in queries]
+    n_docs, n_q = len(documents), len(queries)
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for k, terms in enumerate(doc_lists):
+        counts: dict[int, int] = {}
+        for t in terms:
+            idx = vocab.setdefault(t, len(vocab))
+            counts[idx] = counts.get(idx, 0) + 1
+        for idx, c in counts.items():
+            rows.append(k)
+            cols.append(idx)
+            vals.append(c)
+    n_terms = max(len(vocab), 1)
+    tf = sp.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=(n_docs, n_terms))
+    if n_docs == 0 or n_q == 0 or not vocab:
+        zeros = np.zeros((n_q, n_docs))
+        return Bm25(
+            tuple(vocab), zeros, zeros.copy(), tuple(query_sets), tuple(map(frozenset, doc_lists))
+        )
+    df = np.bincount(np.array(cols, dtype=np.int64), minlength=n_terms).astype(np.float64)
+    idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+    lengths = np.array([len(t) for t in doc_lists], dtype=np.float64)
+    avgdl = lengths.mean() if lengths.mean() > 0 else 1.0
+    tf = tf.tocoo()
+    norm = BM25_K1 * (1.0 - BM25_B + BM25_B * lengths[tf.row] / avgdl)
+    weight = idf[tf.col] * tf.data * (BM25_K1 + 1.0) / (tf.data + norm)
+    doc_matrix = sp.csr_matrix((weight, (tf.row, tf.col)), shape=(n_docs, n_terms))
+    q_rows, q_cols = [], []
+    for k, terms in enumerate(query_sets):
+        for t in terms:
+            idx = vocab.get(t)
+            if idx is not None:
+                q_rows.append(k)
+                q_cols.append(idx)
+    query_matrix = sp.csr_matrix((np.ones(len(q_rows)), (q_rows, q_cols)), shape=(n_q, n_terms))
+    raw = np.asarray((query_matrix @ doc_matrix.T).todense())
+    best = raw.max(axis=1, keepdims=True) if n_docs else np.zeros((n_q, 1))
+    evidence = raw / np.maximum(best, BM25_FLOOR)
+    return Bm25(tuple(vocab), raw, evidence, tuple(query_sets), tuple(map(frozenset, doc_lists)))

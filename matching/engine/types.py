@@ -20,17 +20,19 @@ SCORE_DECIMALS = 6
 SCORE_SCALE = 10**SCORE_DECIMALS
 
 Axis = Literal["field", "lever", "theme"]
-Mode = Literal["optimal", "stable"]
+Mode = Literal["choices", "optimal", "stable"]
 AXES: tuple[str, ...] = ("field", "lever", "theme")
-MODES: tuple[str, ...] = ("optimal", "stable")
+MODES: tuple[str, ...] = ("choices", "optimal", "stable")
 
 # The components of a score, in the order they are reported.
 COMPONENTS: tuple[str, ...] = (
+    "action_interest",
     "need_offer",
+    "text",
     "share_challenge",
     "preference",
     "host_interest",
-    "text",
+    "context",
 )
 
 
@@ -52,11 +54,13 @@ class Share:
 
 @dataclass(frozen=True, slots=True)
 class Offer:
-    """One bullet of a host's card: an action it offers or a challenge it faces."""
+    """One bullet of a host's card: an action it offers, a challenge it faces or a benefit it
+    expects. ``id`` identifies an offered action for applicants' action-level interest."""
 
     title: str
     topics: frozenset[str]
     text: str = ""
+    id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +68,11 @@ class Applicant:
     """An applicant (a Twin City's application).
 
     ``preferences`` are host ids in rank order (rank 1 first); ids of unknown hosts are
-    skipped but keep their rank position. ``texts`` is the applicant's free text (motivation
-    and the like); the texts of its needs and shares are added to it for text similarity.
+    skipped but keep their rank position. ``texts`` is the applicant's other free text (its
+    reasons for its preferences); it is never evidence of what a host offers.
+    ``interests`` are the ids of offered actions (:attr:`Offer.id`) it wants to learn about.
+    ``country`` (ISO code), ``population`` and ``languages`` are context for the small bonuses
+    of :class:`Context`.
     """
 
     id: int
@@ -76,6 +83,10 @@ class Applicant:
     shares: tuple[Share, ...] = ()
     preferences: tuple[int, ...] = ()
     texts: str = ""
+    interests: frozenset[int] = frozenset()
+    country: str = ""
+    population: int | None = None
+    languages: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,21 +106,28 @@ class Host:
     challenges: tuple[Offer, ...] = ()
     shortlist: tuple[int, ...] = ()
     texts: str = ""
+    benefits: tuple[Offer, ...] = ()
+    country: str = ""
+    population: int | None = None
+    languages: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
     """Weights of the score components; the score is ``Σ weight × component``.
 
-    The defaults sum to 1, so the score is in [0, 1]. Weights must be finite and ≥ 0, and
-    not all zero; they are not renormalised.
+    Weights must be finite and ≥ 0, and not all zero; they are not renormalised. The
+    ``context`` component is already a sum of small bonuses (see :class:`Context`), so its
+    weight is 1 (0 turns the bonuses off).
     """
 
-    need_offer: float = 0.45
-    share_challenge: float = 0.15
+    action_interest: float = 0.30
+    need_offer: float = 0.25
+    text: float = 0.25
+    share_challenge: float = 0.10
     preference: float = 0.25
-    host_interest: float = 0.10
-    text: float = 0.05
+    host_interest: float = 0.05
+    context: float = 1.0
 
     def __post_init__(self) -> None:
         values = self.as_dict().values()
@@ -123,12 +141,44 @@ class Weights:
 
 
 @dataclass(frozen=True, slots=True)
+class Context:
+    """Small bonuses an officer would weigh, added to the score (``context`` component):
+
+    - ``language``: the applicant and the host share an official language;
+    - ``neighbour``: their countries are the same or share a border (and no language);
+    - ``size``: their populations are in the same size class (see
+      :data:`SIZE_CLASSES`).
+    """
+
+    language: float = 0.03
+    neighbour: float = 0.02
+    size: float = 0.02
+
+    def __post_init__(self) -> None:
+        for name in ("language", "neighbour", "size"):
+            value = getattr(self, name)
+            if not math.isfinite(value) or not 0 <= value <= 1:
+                raise ValueError(f"context bonus {name} must be in [0, 1], not {value!r}")
+
+
+# Upper bounds (inhabitants) of the size classes: small, medium, large, very large.
+SIZE_CLASSES: tuple[int, ...] = (50_000, 250_000, 1_000_000)
+
+
+def size_class(population: int | None) -> int | None:
+    if population is None or population <= 0:
+        return None
+    return sum(population > bound for bound in SIZE_CLASSES)
+
+
+@dataclass(frozen=True, slots=True)
 class Params:
     """The settings of one matching run.
 
     - ``min_score``: pairs scoring below it are never proposed (pins excepted).
-    - ``mode``: ``"optimal"`` (maximum total score) or ``"stable"`` (applicant-proposing
-      deferred acceptance).
+    - ``mode``: ``"choices"`` (choices respected, then the maximum total score; the
+      default), ``"optimal"`` (maximum total score) or ``"stable"`` (applicant-proposing
+      deferred acceptance); see :mod:`matching.engine.assign`.
     - ``pins``: ``(applicant_id, host_id)`` pairs that must be in the result, whatever their
       score; ``forbids``: pairs that must never be.
     - ``max_preferences``: how many ranks count for the preference component (ranks beyond
@@ -137,10 +187,11 @@ class Params:
 
     weights: Weights = field(default_factory=Weights)
     min_score: float = 0.2
-    mode: Mode = "optimal"
+    mode: Mode = "choices"
     pins: frozenset[tuple[int, int]] = frozenset()
     forbids: frozenset[tuple[int, int]] = frozenset()
     max_preferences: int = 3
+    context: Context = field(default_factory=Context)
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

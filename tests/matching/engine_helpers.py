@@ -13,8 +13,9 @@ from itertools import product
 
 from hypothesis import strategies as st
 
-from matching.engine import Applicant, Host, Need, Offer, Params, Share, Weights
-from matching.engine.text import tokenize
+from matching.engine import Applicant, Context, Host, Need, Offer, Params, Share, Weights
+from matching.engine.context import COUNTRY_LANGUAGES, NEIGHBOURS
+from matching.engine.text import item_terms, item_words
 
 TOPIC_AXIS = {
     "energy": "field",
@@ -46,6 +47,8 @@ SCALE = 10**6
 
 topic_sets = st.frozensets(st.sampled_from(sorted(TOPIC_AXIS)), max_size=3)
 texts = st.lists(st.sampled_from(WORDS), max_size=4).map(" ".join)
+countries = st.sampled_from(["", "IT", "FR", "DE", "AT", "BE"])
+populations = st.sampled_from([None, 30_000, 120_000, 400_000])
 
 
 @st.composite
@@ -55,6 +58,7 @@ def instances(draw, max_applicants: int = 6, max_hosts: int = 4, minimums=None):
     host_ids = draw(st.lists(st.integers(1, 40), min_size=1, max_size=max_hosts, unique=True))
     app_ids = draw(st.lists(st.integers(1, 60), min_size=1, max_size=max_applicants, unique=True))
     known_or_not = st.one_of(st.sampled_from(host_ids), st.just(99))
+    action_ids = st.sampled_from([h * 10 + k for h in host_ids for k in range(3)] + [7])
     applicants = [
         Applicant(
             id=a,
@@ -69,6 +73,9 @@ def instances(draw, max_applicants: int = 6, max_hosts: int = 4, minimums=None):
             ),
             preferences=tuple(draw(st.lists(known_or_not, max_size=4, unique=True))),
             texts=draw(texts),
+            interests=frozenset(draw(st.lists(action_ids, max_size=2))),
+            country=draw(countries),
+            population=draw(populations),
         )
         for a in app_ids
     ]
@@ -81,8 +88,16 @@ def instances(draw, max_applicants: int = 6, max_hosts: int = 4, minimums=None):
                 name=f"H{h}",
                 capacity=capacity,
                 min_capacity=draw(minimums),
+                country=draw(countries),
+                population=draw(populations),
+                benefits=tuple(
+                    Offer(f"benefit {k}", t, x)
+                    for k, (t, x) in enumerate(
+                        draw(st.lists(st.tuples(topic_sets, texts), max_size=2))
+                    )
+                ),
                 actions=tuple(
-                    Offer(f"action {k}", t, x)
+                    Offer(f"action {k}", t, x, id=h * 10 + k)
                     for k, (t, x) in enumerate(
                         draw(st.lists(st.tuples(topic_sets, texts), max_size=3))
                     )
@@ -103,9 +118,33 @@ def instances(draw, max_applicants: int = 6, max_hosts: int = 4, minimums=None):
 weights_strategy = st.sampled_from(
     [
         Weights(),
-        Weights(need_offer=0, share_challenge=0, preference=1, host_interest=0, text=0),
-        Weights(need_offer=0.5, share_challenge=0, preference=0.5, host_interest=0, text=0),
-        Weights(need_offer=0.2, share_challenge=0.2, preference=0.2, host_interest=0.2, text=0.2),
+        Weights(
+            need_offer=0,
+            share_challenge=0,
+            preference=1,
+            host_interest=0,
+            text=0,
+            action_interest=0,
+            context=0,
+        ),
+        Weights(
+            need_offer=0.5,
+            share_challenge=0,
+            preference=0.5,
+            host_interest=0,
+            text=0,
+            action_interest=0,
+            context=0,
+        ),
+        Weights(
+            need_offer=0.2,
+            share_challenge=0.2,
+            preference=0.2,
+            host_interest=0.2,
+            text=0.2,
+            action_interest=0.2,
+            context=1,
+        ),
     ]
 )
 min_scores = st.sampled_from([0.0, 0.0, 0.1, 0.2, 0.35])
@@ -159,48 +198,113 @@ def mean_best(items, offers):
     return sum(values) / len(values) if values else 0.0
 
 
-def naive_tfidf_cosines(applicants, hosts):
-    docs = [
-        "\n".join([a.texts, *(n.text for n in a.needs), *(s.text for s in a.shares)])
-        for a in applicants
-    ]
-    docs += [
-        "\n".join([h.texts, *(p for o in (*h.actions, *h.challenges) for p in (o.title, o.text))])
-        for h in hosts
-    ]
-    counts = [Counter(tokenize(d)) for d in docs]
-    df = Counter(t for c in counts for t in c)
-    idf = {t: math.log((1 + len(docs)) / (1 + k)) + 1 for t, k in df.items()}
-    vectors = []
-    for c in counts:
-        v = {t: (1 + math.log(k)) * idf[t] for t, k in c.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        vectors.append({t: x / norm for t, x in v.items()})
-    n = len(applicants)
-    return {
-        (a.id, h.id): min(
-            1.0, max(0.0, sum(x * vectors[n + k].get(t, 0.0) for t, x in vectors[i].items()))
-        )
-        for i, a in enumerate(applicants)
-        for k, h in enumerate(hosts)
-    }
+def naive_bm25_evidence(queries, documents, dropped):
+    """Item-to-item BM25 evidence from the documented formula, pair by pair."""
+    k1, b, floor = 1.2, 0.75, 4.0
+    docs = [item_terms(d, dropped) for d in documents]
+    n = len(docs)
+    avgdl = (sum(len(d) for d in docs) / n) if n else 1.0
+    avgdl = avgdl or 1.0
+    df = Counter(t for d in docs for t in set(d))
+    out = []
+    for q in queries:
+        terms = set(item_terms(q, dropped))
+        raw = []
+        for d in docs:
+            tf = Counter(d)
+            value = 0.0
+            for t in terms:
+                if tf[t]:
+                    idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+                    value += idf * tf[t] * (k1 + 1) / (tf[t] + k1 * (1 - b + b * len(d) / avgdl))
+            raw.append(value)
+        best = max(raw, default=0.0)
+        out.append([r / max(best, floor) for r in raw])
+    return out
 
 
-def naive_components(applicants, hosts, max_preferences=3):
-    text = naive_tfidf_cosines(applicants, hosts)
+def mutual_items(h):
+    motivation = (Offer("motivation", frozenset(), h.texts),) if h.texts else ()
+    return (*h.challenges, *h.benefits, *motivation)
+
+
+def naive_components(applicants, hosts, max_preferences=3, context=None):
+    context = context or Context()
+    dropped = frozenset(w for h in hosts for w in item_words(h.name) if len(w) > 2)
+    need_docs = [(h.id, o) for h in hosts for o in h.actions]
+    needs = [(a.id, n) for a in applicants for n in a.needs]
+    need_ev = naive_bm25_evidence(
+        [n.text for _, n in needs], [f"{o.title}\n{o.text}" for _, o in need_docs], dropped
+    )
+    share_docs = [(h.id, o) for h in hosts for o in mutual_items(h)]
+    shares = [(a.id, x) for a in applicants for x in a.shares]
+    share_ev = naive_bm25_evidence(
+        [x.text for _, x in shares], [f"{o.title}\n{o.text}" for _, o in share_docs], dropped
+    )
     out = {}
     for a in applicants:
         prefs = first_positions(a.preferences)
+        named = Counter()
+        for h in hosts:
+            named[h.id] = sum(1 for o in h.actions if o.id is not None and o.id in a.interests)
+        top = max(named.values(), default=0)
         for h in hosts:
             shortlist = first_positions(h.shortlist)
+            text_values = [
+                max(
+                    (need_ev[q][d] for d, (hid, _) in enumerate(need_docs) if hid == h.id),
+                    default=0.0,
+                )
+                for q, (aid, n) in enumerate(needs)
+                if aid == a.id and n.text.strip()
+            ]
+            share_values = []
+            for q, (aid, x) in enumerate(shares):
+                if aid != a.id or not (x.topics or x.text.strip()):
+                    continue
+                by_text = (
+                    max(
+                        (share_ev[q][d] for d, (hid, _) in enumerate(share_docs) if hid == h.id),
+                        default=0.0,
+                    )
+                    if x.text.strip()
+                    else 0.0
+                )
+                by_topics = (
+                    max((overlap(x.topics, o.topics) for o in mutual_items(h)), default=0.0)
+                    if x.topics
+                    else 0.0
+                )
+                share_values.append(max(by_text, by_topics))
             out[(a.id, h.id)] = {
+                "action_interest": named[h.id] / top if top else 0.0,
                 "need_offer": mean_best(a.needs, h.actions),
-                "share_challenge": mean_best(a.shares, h.challenges),
+                "text": sum(text_values) / len(text_values) if text_values else 0.0,
+                "share_challenge": sum(share_values) / len(share_values) if share_values else 0.0,
                 "preference": rank_value(prefs.get(h.id), max_preferences),
                 "host_interest": rank_value(shortlist.get(a.id), len(shortlist)),
-                "text": text[(a.id, h.id)],
+                "context": naive_context(a, h, context),
             }
     return out
+
+
+def naive_context(a, h, context):
+    langs = a.languages or COUNTRY_LANGUAGES.get(a.country, frozenset())
+    host_langs = h.languages or COUNTRY_LANGUAGES.get(h.country, frozenset())
+    value = 0.0
+    if langs & host_langs:
+        value += context.language
+    elif a.country and (h.country == a.country or h.country in NEIGHBOURS.get(a.country, ())):
+        value += context.neighbour
+
+    def size(p):
+        if not p:
+            return None
+        return (p > 50_000) + (p > 250_000) + (p > 1_000_000)
+
+    if size(a.population) is not None and size(a.population) == size(h.population):
+        value += context.size
+    return value
 
 
 def tie_value(a_pos, h_pos, n_applicants, n_hosts):
@@ -208,22 +312,51 @@ def tie_value(a_pos, h_pos, n_applicants, n_hosts):
     return (n_applicants - a_pos) * (n_hosts - h_pos)
 
 
-def brute_force(applicants, hosts, result, params: Params):
-    """The best (minimum places filled, Σ fixed-point score, Σ tie value) over all assignments
-    of the result's allowed pairs, with pins forced: (key, {applicant: host})."""
-    app_ids, host_ids, scores = result.candidates.arrays()
-    score_q = {
-        (int(a), int(h)): round(float(s) * SCALE)
-        for a, h, s in zip(app_ids, host_ids, scores, strict=True)
+def naive_score_q(applicants, hosts, params: Params):
+    """Every pair's fixed-point score from the pair-by-pair definitions (not the engine's)."""
+    components = naive_components(applicants, hosts, params.max_preferences, context=params.context)
+    weights = params.weights.as_dict()
+    return {
+        pair: round(sum(weights[k] * v for k, v in values.items()) * SCALE)
+        for pair, values in components.items()
     }
+
+
+def naive_allowed(applicants, hosts, params: Params, score_q):
+    """Each applicant's allowed hosts, from the documented rules (pins forced)."""
+    min_q = round(params.min_score * SCALE)
     options: dict[int, list[int | None]] = {}
-    for a, h in score_q:
-        options.setdefault(a, [None]).append(h)
+    for a in applicants:
+        options[a.id] = [None]
+        if not a.eligible or a.withdrawn:
+            continue
+        for h in hosts:
+            pair = (a.id, h.id)
+            if h.capacity > 0 and pair not in params.forbids and score_q[pair] >= min_q:
+                options[a.id].append(h.id)
     for a, h in params.pins:
         options[a] = [h]
+    return options
+
+
+def choice_bonus(applicant, host_id, max_preferences):
+    rank = first_positions(applicant.preferences).get(host_id)
+    return max_preferences + 1 - rank if rank is not None and rank <= max_preferences else 0
+
+
+def brute_force(applicants, hosts, result, params: Params):
+    """The best assignment by enumerating ALL feasible assignments built from the documented
+    rules (scores and allowed pairs computed here, never from the engine's candidates), pins
+    forced: (key, {applicant: host}).
+
+    Optimal mode: (minimum places filled, Σ fixed-point score, Σ tie value);
+    choices mode: (Σ choice bonus, Σ fixed-point score)."""
+    score_q = naive_score_q(applicants, hosts, params)
+    options = naive_allowed(applicants, hosts, params, score_q)
     capacity = {h.id: h.capacity for h in hosts}
     minimum = {h.id: min(h.min_capacity, h.capacity) for h in hosts}
     a_pos, h_pos = positions(a.id for a in applicants), positions(h.id for h in hosts)
+    by_id = {a.id: a for a in applicants}
     n, m = len(applicants), len(hosts)
     order = sorted(options)
     best_key, best = None, {}
@@ -232,7 +365,10 @@ def brute_force(applicants, hosts, result, params: Params):
         if any(load[h] > capacity[h] for h in load):
             continue
         pairs = {a: h for a, h in zip(order, choice, strict=True) if h is not None}
-        key = assignment_key(pairs, score_q, load, minimum, a_pos, h_pos, n, m)
+        if params.mode == "choices":
+            key = choices_key(pairs, score_q, by_id, params.max_preferences)
+        else:
+            key = assignment_key(pairs, score_q, load, minimum, a_pos, h_pos, n, m)
         if best_key is None or key > best_key:
             best_key, best = key, pairs
     return best_key, best
@@ -243,6 +379,11 @@ def assignment_key(pairs, score_q, load, minimum, a_pos, h_pos, n, m):
     total = sum(score_q[(a, h)] for a, h in pairs.items())
     ties = sum(tie_value(a_pos[a], h_pos[h], n, m) for a, h in pairs.items())
     return filled, total, ties
+
+
+def choices_key(pairs, score_q, by_id, max_preferences):
+    bonus = sum(choice_bonus(by_id[a], h, max_preferences) for a, h in pairs.items())
+    return bonus, sum(score_q[(a, h)] for a, h in pairs.items())
 
 
 def stable_lists(applicants, hosts, result, params: Params):

@@ -11,11 +11,20 @@ from hypothesis import strategies as st
 from matching.engine import Applicant, Host, InfeasiblePins, Params, ScoredPair, Weights, run
 from matching.engine.assign import max_weight_b_matching
 
-PREFERENCE_ONLY = Weights(need_offer=0, share_challenge=0, preference=1, host_interest=0, text=0)
+PREFERENCE_ONLY = Weights(
+    need_offer=0,
+    share_challenge=0,
+    preference=1,
+    host_interest=0,
+    text=0,
+    action_interest=0,
+    context=0,
+)
 
 
 def _run(applicants, hosts, **params):
     params.setdefault("weights", PREFERENCE_ONLY)
+    params.setdefault("mode", "optimal")
     return run(applicants, hosts, Params(**params), {})
 
 
@@ -52,6 +61,8 @@ def test_optimal_mode_beats_greedy_and_explains_each_pair():
         "preference": pytest.approx(0.7),
         "host_interest": 0.0,
         "text": 0.0,
+        "action_interest": 0.0,
+        "context": 0.0,
     }
     assert result.unmatched == ()
 
@@ -335,6 +346,8 @@ def test_candidates_are_every_allowed_pair_with_reasons_on_demand():
             "preference": 1.0,
             "host_interest": 0.0,
             "text": 0.0,
+            "action_interest": 0.0,
+            "context": 0.0,
         },
         reasons=("ranked Torino 1st",),
     )

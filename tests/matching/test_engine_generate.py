@@ -48,7 +48,7 @@ def test_topics_need_both_axes():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_engine_objective_equals_the_reference_solvers(seed):
     instance = generate_instance(300, 20, seed=seed, topics=TOPICS)
-    params = Params()
+    params = Params(mode="optimal")
     scorer = Scorer(instance.applicants, instance.hosts, params.weights, instance.topic_axis)
     problem = build_problem(scorer, params)
     rows, cols = np.nonzero(problem.allowed)
@@ -69,9 +69,10 @@ def test_engine_objective_equals_the_reference_solvers(seed):
 def test_engine_objective_equals_or_tools_min_cost_flow(seed):
     pytest.importorskip("ortools", reason="OR-tools is in the `bench` extra")
     instance = generate_instance(300, 20, seed=seed, topics=TOPICS)
-    result = run(instance.applicants, instance.hosts, Params(), instance.topic_axis)
-    scorer = Scorer(instance.applicants, instance.hosts, Params().weights, instance.topic_axis)
-    problem = build_problem(scorer, Params())
+    params = Params(mode="optimal")
+    result = run(instance.applicants, instance.hosts, params, instance.topic_axis)
+    scorer = Scorer(instance.applicants, instance.hosts, params.weights, instance.topic_axis)
+    problem = build_problem(scorer, params)
     rows, cols = np.nonzero(problem.allowed)
     score_q = scorer.score_q[rows, cols]
     score_of = dict(

@@ -18,10 +18,14 @@ from .engine_helpers import (
     all_pairs,
     assignment_key,
     brute_force,
+    choices_key,
     count_blocking,
+    first_positions,
     instances,
     min_scores,
+    naive_allowed,
     naive_components,
+    naive_score_q,
     pins_problems,
     positions,
     resident_optimal_stable,
@@ -40,7 +44,7 @@ PROPERTY_SETTINGS = settings(
 @st.composite
 def runs(draw, mode=None, with_pins=True, minimums=None):
     """An instance, parameters with feasible pins and random forbids."""
-    mode = st.sampled_from(["optimal", "stable"]) if mode is None else mode
+    mode = st.sampled_from(["choices", "optimal", "stable"]) if mode is None else mode
     applicants, hosts = draw(instances(minimums=minimums))
     pairs = all_pairs(applicants, hosts)
     forbids = frozenset(draw(st.lists(st.sampled_from(pairs), max_size=3)))
@@ -110,6 +114,45 @@ def test_optimal_mode_equals_the_brute_force_optimum(case):
 @given(runs(mode=st.just("optimal"), minimums=st.integers(1, 2)))
 def test_optimal_mode_fills_minimum_capacities_first(case):
     _check_against_brute_force(*case)
+
+
+@PROPERTY_SETTINGS
+@given(runs(mode=st.just("choices")))
+def test_choices_mode_equals_the_brute_force_optimum_and_respects_choices(case):
+    applicants, hosts, params = case
+    result = run(applicants, hosts, params, TOPIC_AXIS, topic_parent=TOPIC_PARENT)
+    best_key, _ = brute_force(applicants, hosts, result, params)
+    pairs = _pairs(result)
+    score_q = naive_score_q(applicants, hosts, params)
+    by_id = {a.id: a for a in applicants}
+
+    assert choices_key(pairs, score_q, by_id, params.max_preferences) == best_key
+    assert choices_violations(applicants, hosts, params, pairs, score_q) == []
+
+
+def choices_violations(applicants, hosts, params, pairs, score_q):
+    """Applicants placed lower (or not at all) while a higher-ranked city has a free place and
+    accepts the pair (allowed), pins excepted."""
+    load = Counter(pairs.values())
+    capacity = {h.id: h.capacity for h in hosts}
+    options = naive_allowed(applicants, hosts, params, score_q)
+    pinned = {a for a, _ in params.pins}
+    out = []
+    for a in applicants:
+        if a.id in pinned:
+            continue
+        ranks = first_positions(a.preferences)
+        current = pairs.get(a.id)
+        current_rank = ranks.get(current) if current is not None else None
+        for host_id, rank in ranks.items():
+            if rank > params.max_preferences or host_id not in capacity:
+                continue
+            better = (
+                current_rank is None or current_rank > params.max_preferences or rank < current_rank
+            )
+            if better and host_id in options[a.id] and load[host_id] < capacity[host_id]:
+                out.append((a.id, current, host_id))
+    return out
 
 
 def _check_against_brute_force(applicants, hosts, params):

@@ -1,13 +1,9 @@
 """Each score component and the reasons of a pair, with exact expected values."""
 
-import math
-
 import pytest
 
 from matching.engine import Applicant, Host, Need, Offer, Share, Weights
 from matching.engine.scoring import Scorer, item_overlap, ordinal, rank_value
-
-from .engine_helpers import naive_tfidf_cosines
 
 AXIS = {
     "energy-systems": "field",
@@ -158,61 +154,96 @@ def test_host_interest_from_the_shortlist_rank():
     assert scorer.host_interest[:, 1].tolist() == [0.0, 0.0, 0.0]
 
 
-def test_text_similarity_is_the_tfidf_cosine_of_both_sides_texts():
-    applicant = Applicant(1, "A", texts="solar heat")
-    host = Host(10, "H", 1, texts="solar tram")
-    scorer = _scorer([applicant], [host])
-    x = 1 + math.log(1.5)
+def test_text_compares_each_need_with_each_offered_action():
+    heat = Offer("District heating", frozenset(), "bio energy with carbon capture and storage")
+    tram = Offer("Tram lines", frozenset(), "new tram network and cycle paths")
+    stockholm = Host(10, "Stockholm", 1, actions=(heat,), texts="carbon capture everywhere")
+    sofia = Host(20, "Sofia", 1, actions=(tram,))
+    applicant = Applicant(
+        1,
+        "A",
+        needs=(Need(frozenset(), "learn how Stockholm plans bio-CCS"),),
+        texts="Sofia Sofia tram tram",  # preference reasons: never evidence
+    )
+    scorer = _scorer([applicant], [stockholm, sofia])
 
-    assert scorer.text[0, 0] == pytest.approx(1 / (1 + x * x), abs=1e-15)
+    # "bio-CCS" stands for bio energy, carbon capture and storage; "Stockholm" is dropped.
+    assert scorer.text[0, 0] == 1.0
+    assert scorer.text[0, 1] == 0.0
+    assert {"carbon captur", "captur storag"} <= set(scorer.need_bm25.shared_terms(0, 0))
 
 
 def test_score_is_the_weighted_sum_rounded_to_six_decimals():
     scorer = _scorer()
-    text = naive_tfidf_cosines([APPLICANT], [TORINO, SOFIA])[(1, 10)]
-    expected = 0.45 * 0.75 + 0.15 * 1.0 + 0.25 * 1.0 + 0.10 * 0.55 + 0.05 * text
+    weights = Weights()
+    components = {
+        "action_interest": 0.0,
+        "need_offer": 0.75,
+        "text": 1.0,
+        "share_challenge": 1.0,
+        "preference": 1.0,
+        "host_interest": 0.55,
+        "context": 0.0,
+    }
+    expected = sum(getattr(weights, k) * v for k, v in components.items())
 
-    assert scorer.components(0, 0) == pytest.approx(
-        {
-            "need_offer": 0.75,
-            "share_challenge": 1.0,
-            "preference": 1.0,
-            "host_interest": 0.55,
-            "text": text,
-        },
-        abs=1e-12,
-    )
+    assert scorer.components(0, 0) == pytest.approx(components, abs=1e-12)
     assert scorer.score(0, 0) == round(expected, 6)
 
 
+def test_action_interest_is_the_strongest_for_the_host_of_the_named_actions():
+    recs = Offer(RECS.title, RECS.topics, id=7)
+    torino = Host(10, "Torino", 2, actions=(recs,))
+    applicant = Applicant(1, "A", interests=frozenset({7}))
+    scorer = _scorer([applicant], [torino, SOFIA])
+
+    assert (scorer.action_interest[0, 0], scorer.action_interest[0, 1]) == (1.0, 0.0)
+    assert scorer.reasons(0, 0)[0] == "wants to learn 'Renewable Energy Communities (RECs)'"
+
+
+def test_context_bonuses_for_language_neighbour_and_size():
+    applicant = Applicant(1, "Lugano", country="CH", population=60_000)
+    torino = Host(10, "Torino", 1, country="IT", population=850_000)
+    graz = Host(20, "Graz", 1, country="AT", population=60_000)
+    lyon = Host(30, "Lyon", 1, country="FR", population=500_000)
+    far = Host(40, "Umeå", 1, country="SE", population=130_000)
+    applicant_si = Applicant(2, "Kranj", country="SI", population=38_000)
+    scorer = _scorer([applicant, applicant_si], [torino, graz, lyon, far])
+
+    # CH speaks de/fr/it: language with Torino, Graz and Lyon; Graz also the same size class.
+    assert scorer.context[0].tolist() == [0.03, 0.05, 0.03, 0.02]
+    # Slovenia borders Italy and Austria (no shared language).
+    assert scorer.context[1].tolist() == [0.02, 0.02, 0.0, 0.0]
+    assert scorer.context_reasons(0, 1) == ["shared language", "similar size"]
+
+
 def test_score_with_only_the_preference_weighted():
-    weights = Weights(need_offer=0, share_challenge=0, preference=1, host_interest=0, text=0)
+    weights = Weights(
+        need_offer=0,
+        share_challenge=0,
+        preference=1,
+        host_interest=0,
+        text=0,
+        action_interest=0,
+        context=0,
+    )
     scorer = _scorer(weights=weights)
 
     assert (scorer.score(0, 0), scorer.score(0, 1)) == (1.0, 0.7)
 
 
-def test_reasons_name_the_matching_items_and_topics():
+def test_reasons_name_the_covering_actions_and_topics():
     scorer = _scorer()
-    reasons = scorer.reasons(0, 0)
 
-    assert reasons[:5] == (
-        "Your need 'energy communities' ↔ Torino's action 'Renewable Energy Communities (RECs)' "
+    assert scorer.reasons(0, 0) == (
+        "need 'energy communities' ↔ action 'Renewable Energy Communities (RECs)' "
         "(Energy systems, Social innovation)",
-        "Your need 'Built environment, Governance & policy' ↔ Torino's action "
+        "need 'Built environment, Governance & policy' ↔ action "
         "'Building retrofit one-stop shop' (Built environment)",
-        "What you can share, 'open data platform' ↔ Torino's challenge "
-        "'Monitoring emissions data' (Data, monitoring & digital tools)",
         "ranked Torino 1st",
-        "Torino shortlisted you (2nd)",
+        "Torino shortlisted the applicant (2nd)",
+        "what it can share meets Torino's challenges and expected benefits",
     )
-    assert len(reasons) == 6
-    assert reasons[5].startswith(f"similar wording in the free texts ({scorer.text[0, 0]:.2f}: ")
-    assert set(reasons[5].split(": ", 1)[1].rstrip(")").split(", ")) == {
-        "'energy'",
-        "'community'",
-        "'data'",
-    }
 
 
 def test_reasons_of_a_pair_with_nothing_in_common_are_empty():
@@ -255,4 +286,4 @@ def test_weights_must_be_non_negative_and_not_all_zero():
     with pytest.raises(ValueError, match="non-negative"):
         Weights(text=-0.1)
     with pytest.raises(ValueError, match="at least one weight"):
-        Weights(0, 0, 0, 0, 0)
+        Weights(0, 0, 0, 0, 0, 0, 0)

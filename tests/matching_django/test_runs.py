@@ -34,7 +34,7 @@ def test_task_runs_and_proposes_under_capacity(open_call, three_applicants, staf
     assert all(p.explanation for p in proposals)
     assert all(u.reasons for u in run.unmatched.all())
     assert run.inputs["applications"] == sorted(a.pk for a in three_applicants)
-    assert run.parameters["weights"]["need_offer"] == 0.45
+    assert run.parameters["weights"]["need_offer"] == 0.25
 
 
 def test_second_delivery_does_not_duplicate_proposals(open_call, three_applicants, staff):
@@ -187,7 +187,7 @@ def test_run_matching_command_prints_the_documented_json(open_call, three_applic
         "stats",
         "unmatched",
     ]
-    assert data["mode"] == "optimal"
+    assert data["mode"] == "choices"
     assert data["capacity"]["Torino"] == 2
     assert len(data["capacity"]) == 16
     for p in data["proposals"]:

@@ -12,7 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--call", required=True, help="slug of the call")
-        parser.add_argument("--mode", choices=MatchingRun.Mode.values, default="optimal")
+        parser.add_argument(
+            "--mode",
+            choices=MatchingRun.Mode.values,
+            default=MatchingRun.Mode.CHOICES,
+            help="choices (default: choices respected, then the maximum total score), "
+            "optimal (pure maximum total score) or stable (deferred acceptance)",
+        )
         parser.add_argument("--candidates", action="store_true", help="also every scored pair")
         parser.add_argument("--json", action="store_true", help="print JSON")
 
