@@ -17,19 +17,19 @@ class MatchingSettings(models.Model):
 
     call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="matching_settings")
     weight_action_interest = models.FloatField(
-        _("weight: actions the applicant named"), default=0.30, validators=_weight
+        _("weight: actions the applicant named"), default=0.5, validators=_weight
     )
     weight_need_offer = models.FloatField(
-        _("weight: needs ↔ offered actions (topics)"), default=0.25, validators=_weight
+        _("weight: needs ↔ offered actions (topics)"), default=0.4, validators=_weight
     )
     weight_text = models.FloatField(
-        _("weight: needs ↔ offered actions (wording)"), default=0.25, validators=_weight
+        _("weight: needs ↔ offered actions (wording)"), default=0.4, validators=_weight
     )
     weight_share_challenge = models.FloatField(
         _("weight: shares ↔ challenges and expected benefits"), default=0.10, validators=_weight
     )
     weight_preference = models.FloatField(
-        _("weight: applicant's preference"), default=0.25, validators=_weight
+        _("weight: applicant's preference"), default=0.3, validators=_weight
     )
     weight_host_interest = models.FloatField(
         _("weight: Mission City's shortlist"), default=0.05, validators=_weight
@@ -42,17 +42,17 @@ class MatchingSettings(models.Model):
     )
     bonus_language = models.FloatField(
         _("bonus: shared official language"),
-        default=0.03,
+        default=0.06,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
     bonus_neighbour = models.FloatField(
         _("bonus: same or neighbouring country (no shared language)"),
-        default=0.02,
+        default=0.04,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
     bonus_size = models.FloatField(
         _("bonus: same size class (under 50,000; to 250,000; to 1 million; more)"),
-        default=0.02,
+        default=0.04,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
     min_score = models.FloatField(

@@ -39,6 +39,16 @@ def topic_axes() -> dict[str, str]:
     return {t.slug: t.scoring_axis for t in Topic.objects.select_related("parent")}
 
 
+def topic_glossary() -> dict[str, str]:
+    """Practice slug → its name and definition (added to the wording of tagged actions)."""
+    return {
+        slug: f"{name}. {description}"
+        for slug, name, description in Topic.objects.filter(parent__isnull=False).values_list(
+            "slug", "name", "description"
+        )
+    }
+
+
 def topic_parents() -> dict[str, str]:
     """Practice slug → the slug of its broader topic."""
     return dict(Topic.objects.filter(parent__isnull=False).values_list("slug", "parent__slug"))

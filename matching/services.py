@@ -113,6 +113,7 @@ def run_execute(*, run_id: int, keep_candidates: bool = False) -> MatchingRun:
             selectors.topic_axes(),
             topic_names=selectors.topic_names(),
             topic_parent=selectors.topic_parents(),
+            topic_glossary=selectors.topic_glossary(),
         )
     except InfeasiblePins as exc:
         return run_fail(run_id=run_id, error=str(exc))

@@ -65,13 +65,15 @@ def run(
     *,
     topic_names: Mapping[str, str] | None = None,
     topic_parent: Mapping[str, str] | None = None,
+    topic_glossary: Mapping[str, str] | None = None,
 ) -> MatchResult:
     """Score every pair, assign (``params.mode``), explain. Deterministic for the same input.
 
     ``topic_axis`` maps every topic slug used to ``"field"``, ``"lever"`` or ``"theme"``;
     ``topic_parent`` (optional) maps each practice to its broader topic (its axis in
     ``topic_axis`` is then the parent's); ``topic_names`` (optional) gives the names used in
-    the reasons (the slug otherwise).
+    the reasons (the slug otherwise); ``topic_glossary`` (optional) maps practices to their
+    name and definition, added to the wording of the offered actions tagged with them.
     Raises :class:`InfeasiblePins` when the pins cannot all hold, ``ValueError`` on
     inconsistent input (duplicate ids, topics without an axis).
     """
@@ -85,6 +87,7 @@ def run(
         max_preferences=params.max_preferences,
         topic_parent=topic_parent,
         context=params.context,
+        topic_glossary=topic_glossary,
     )
     scored = time.perf_counter()
     problem = build_problem(scorer, params)

@@ -165,6 +165,7 @@ class Scorer:
         topic_parent: Mapping[str, str] | None = None,
         context: Context | None = None,
         neighbours: Mapping[str, frozenset[str]] | None = None,
+        topic_glossary: Mapping[str, str] | None = None,
     ):
         self.applicants = tuple(sorted(applicants, key=lambda a: a.id))
         self.hosts = tuple(sorted(hosts, key=lambda h: h.id))
@@ -189,6 +190,7 @@ class Scorer:
         self.max_preferences = max_preferences
         self.context_bonus = context or Context()
         self.neighbours = neighbours if neighbours is not None else NEIGHBOURS
+        self.topic_glossary = dict(topic_glossary or {})
         self._check_topics()
 
         n, m = len(self.applicants), len(self.hosts)
@@ -209,7 +211,7 @@ class Scorer:
         ]
         self.need_bm25 = bm25(
             [self.applicants[i].needs[k].text for i, k in self.need_items],
-            [_offer_text(self.hosts[j].actions[k]) for j, k in self.need_docs],
+            [self._action_text(self.hosts[j].actions[k]) for j, k in self.need_docs],
             self._dropped,
         )
         self.text = self._text_component(
@@ -373,6 +375,12 @@ class Scorer:
         sums = np.asarray(counts @ best) if len(ids) else np.zeros((len(left), len(right)))
         n_items = np.asarray(counts.sum(axis=1))
         return sums / np.maximum(n_items, 1.0)
+
+    def _action_text(self, offer: Offer) -> str:
+        """An offered action's document: its title, description and the glossary entries
+        (name and definition) of the practices it is tagged with."""
+        extra = [self.topic_glossary[t] for t in sorted(offer.topics) if t in self.topic_glossary]
+        return "\n".join([_offer_text(offer), *extra])
 
     def _best_doc_per_host(self, evidence: np.ndarray, docs: list[tuple[int, int]]) -> np.ndarray:
         """(items × hosts): the best evidence of each item among each host's documents."""

@@ -121,11 +121,11 @@ class Weights:
     weight is 1 (0 turns the bonuses off).
     """
 
-    action_interest: float = 0.30
-    need_offer: float = 0.25
-    text: float = 0.25
-    share_challenge: float = 0.10
-    preference: float = 0.25
+    action_interest: float = 0.5
+    need_offer: float = 0.4
+    text: float = 0.4
+    share_challenge: float = 0.1
+    preference: float = 0.3
     host_interest: float = 0.05
     context: float = 1.0
 
@@ -150,9 +150,9 @@ class Context:
       :data:`SIZE_CLASSES`).
     """
 
-    language: float = 0.03
-    neighbour: float = 0.02
-    size: float = 0.02
+    language: float = 0.06
+    neighbour: float = 0.04
+    size: float = 0.04
 
     def __post_init__(self) -> None:
         for name in ("language", "neighbour", "size"):

@@ -211,9 +211,9 @@ def test_context_bonuses_for_language_neighbour_and_size():
     scorer = _scorer([applicant, applicant_si], [torino, graz, lyon, far])
 
     # CH speaks de/fr/it: language with Torino, Graz and Lyon; Graz also the same size class.
-    assert scorer.context[0].tolist() == [0.03, 0.05, 0.03, 0.02]
+    assert scorer.context[0].tolist() == [0.06, 0.1, 0.06, 0.04]
     # Slovenia borders Italy and Austria (no shared language).
-    assert scorer.context[1].tolist() == [0.02, 0.02, 0.0, 0.0]
+    assert scorer.context[1].tolist() == [0.04, 0.04, 0.0, 0.0]
     assert scorer.context_reasons(0, 1) == ["shared language", "similar size"]
 
 

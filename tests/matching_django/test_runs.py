@@ -34,7 +34,7 @@ def test_task_runs_and_proposes_under_capacity(open_call, three_applicants, staf
     assert all(p.explanation for p in proposals)
     assert all(u.reasons for u in run.unmatched.all())
     assert run.inputs["applications"] == sorted(a.pk for a in three_applicants)
-    assert run.parameters["weights"]["need_offer"] == 0.25
+    assert run.parameters["weights"]["need_offer"] == 0.4
 
 
 def test_second_delivery_does_not_duplicate_proposals(open_call, three_applicants, staff):
