@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import Call, CallMissionCity
 
-from . import selectors, services
+from . import explanations, selectors, services
 from .models import (
     MatchingRun,
     MatchingSettings,
@@ -152,6 +152,11 @@ class MatchingRunAdmin(admin.ModelAdmin):
         proposals = list(selectors.run_proposals(run=run))
         by_city = {}
         for proposal in proposals:
+            proposal.summary = explanations.for_staff(
+                proposal.details,
+                proposal.application.official_name,
+                proposal.mission_city.display_name,
+            )
             by_city.setdefault(proposal.mission_city, []).append(proposal)
         cities = list(CallMissionCity.objects.filter(call=run.call).order_by("display_name"))
         extra = {
@@ -170,6 +175,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
                 pending=Count("pk", filter=Q(decision="pending")),
             ),
             "decisions": Proposal.Decision.choices,
+            "choice_shares": _choice_shares(run),
         }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
@@ -296,3 +302,12 @@ class UnmatchedApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("why not"))
     def reasons_text(self, obj):
         return "; ".join(obj.reasons)
+
+
+def _choice_shares(run) -> list[tuple[str, int]]:
+    """The proposals by the applicant's rank of the city, in words, for the run's summary."""
+    counts = (run.stats or {}).get("choice_counts", {})
+    labels = {"1": _("1st choice"), "2": _("2nd choice"), "3": _("3rd choice")}
+    return [
+        (labels.get(k, _("not ranked") if k == "unranked" else k), v) for k, v in counts.items()
+    ]

@@ -178,6 +178,12 @@ class Proposal(models.Model):
     components = models.JSONField(_("components"), default=dict)
     reasons = models.JSONField(_("reasons"), default=list)
     explanation = models.TextField(_("explanation"))
+    details = models.JSONField(
+        _("evidence"),
+        default=dict,
+        blank=True,
+        help_text=_("Needs covered and not, rank, bypassed choices: see matching.explanations."),
+    )
     rank = models.PositiveSmallIntegerField(_("applicant's rank"), null=True, blank=True)
     pinned = models.BooleanField(_("pinned by staff"), default=False)
     decision = models.CharField(
@@ -256,6 +262,7 @@ class Pairing(models.Model):
     )
     score = models.FloatField(_("score"), null=True, blank=True)
     explanation = models.TextField(_("explanation"), blank=True)
+    details = models.JSONField(_("evidence"), default=dict, blank=True)
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -17,7 +17,7 @@ from audit.services import record
 from cities.models import CallMissionCity, MissionCityMembership
 from twinning.emails import queue_email
 
-from . import engine, selectors
+from . import engine, explanations, selectors
 from .engine.types import Context, InfeasiblePins, Params, Weights
 from .models import (
     MatchingRun,
@@ -135,6 +135,7 @@ def run_execute(*, run_id: int, keep_candidates: bool = False) -> MatchingRun:
                     components=dict(x.components),
                     reasons=list(x.reasons),
                     explanation=x.explanation,
+                    details=_jsonable(dict(x.details)),
                     rank=x.rank,
                     pinned=x.pinned,
                 )
@@ -355,6 +356,7 @@ def run_publish(*, run: MatchingRun, by) -> list[Pairing]:
                 "run": run,
                 "score": proposal.score,
                 "explanation": proposal.explanation,
+                "details": proposal.details if city == proposal.mission_city else {},
                 "published_by": by,
                 "host_confirmation": Pairing.Confirmation.PENDING,
                 "twin_confirmation": Pairing.Confirmation.PENDING,
@@ -366,7 +368,11 @@ def run_publish(*, run: MatchingRun, by) -> list[Pairing]:
         queue_email(
             template="pairing_published_twin",
             to=application_recipients(application),
-            context={"application": application, "city": city},
+            context={
+                "application": application,
+                "city": city,
+                "why": explanations.for_applicant(pairing.details, city.display_name),
+            },
         )
         queue_email(
             template="pairing_published_host",
@@ -375,7 +381,11 @@ def run_publish(*, run: MatchingRun, by) -> list[Pairing]:
                     mission_city_id=city.mission_city_id, revoked_at__isnull=True
                 ).values_list("user__email", flat=True)
             ),
-            context={"application": application, "city": city},
+            context={
+                "application": application,
+                "city": city,
+                "why": explanations.for_city(pairing.details, application.official_name),
+            },
         )
     run.published_at = timezone.now()
     run.save(update_fields=["published_at"])

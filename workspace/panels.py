@@ -4,6 +4,7 @@ import rules
 from django.template.loader import render_to_string
 
 from applications.models import Application
+from matching import explanations
 
 from . import selectors
 from .forms import PairingAnswerForm
@@ -26,5 +27,8 @@ def twin_pairing_panel(context, application) -> str:
             "form": PairingAnswerForm(auto_id="twin-%s") if can_answer else None,
             "csrf_token": context.get("csrf_token"),
             "application": application,
+            "why": explanations.for_applicant(pairing.details, pairing.mission_city.display_name)
+            if visible
+            else [],
         },
     )

@@ -20,6 +20,7 @@ from applications import selectors as app_selectors
 from applications.models import Application, ShortlistEntry
 from applications.selectors import applications_of
 from cities.selectors import call_current
+from matching import explanations
 from matching.models import Pairing
 from twinning.forms import error_summary
 
@@ -317,6 +318,7 @@ def pairings(request, city_slug):
 def _render_pairings(request, call, cities, city, *, failed=None, form=None, status=200):
     published = selectors.published_pairings(city=city)
     for pairing in published:
+        pairing.why = explanations.for_city(pairing.details, pairing.application.official_name)
         can_answer = rules.test_rule("workspace.answer_as_host", request.user, pairing)
         pairing.can_answer = can_answer
         if can_answer:

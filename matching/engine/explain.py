@@ -56,20 +56,20 @@ def build_result(
     pinned = set(problem.pins)
     rows = np.nonzero(assigned >= 0)[0]
     cols = assigned[rows]
+    load = np.bincount(cols, minlength=m)
     last_place = {}  # host column → lowest score among its proposals
     for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
         q = int(scorer.score_q[i, j])
         last_place[j] = min(q, last_place.get(j, q))
 
     proposals = tuple(
-        _proposal(problem, i, j, (i, j) in pinned)
+        _proposal(problem, i, j, (i, j) in pinned, last_place, load)
         for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
     )
     reasons_of = unmatched_reasons(problem, assigned, lists, last_place)
     unmatched = tuple(
         Unmatched(scorer.applicants[i].id, reasons) for i, reasons in sorted(reasons_of.items())
     )
-    load = np.bincount(cols, minlength=m)
     warnings = tuple(
         f"{h.name} has {int(load[j])} of its minimum {int(problem.min_capacity[j])} "
         "(not enough allowed applicants)"
@@ -92,7 +92,93 @@ def build_result(
     )
 
 
-def _proposal(problem: Problem, i: int, j: int, pinned: bool) -> Proposal:
+def proposal_details(
+    problem: Problem, i: int, j: int, pinned: bool, last_place: dict[int, int], load: np.ndarray
+) -> dict[str, object]:
+    """The evidence of one proposed pair as plain data (JSON-able):
+
+    - ``rank``: the applicant's rank of the host (``None`` when unranked), ``pinned``;
+    - ``named``: titles of the host's actions the applicant said it wants to learn;
+    - ``covered``: ``[{"need", "action", "topics", "terms"}]``, each learning need with the
+      offered action that covers it (topics in common or wording); ``uncovered``: the needs
+      that no action of this host covers;
+    - ``shares``: whether what the applicant can share meets the host's challenges, expected
+      benefits or motivation; ``context``: the context bonuses that apply;
+    - ``bypassed``: each city the applicant ranked higher, with why it was not chosen:
+      ``"full"`` (``last_score``: the lowest score among its proposals), ``"no_places"``,
+      ``"forbidden"``, ``"below_minimum"`` (``score``), or, in optimal mode only,
+      ``"total"`` (it had a place, but the total score was higher this way);
+    - ``score``, ``components``, ``weights``, ``minimum``: the formula.
+    """
+    scorer = problem.scorer
+    a = scorer.applicants[i]
+    rank = scorer.rank(i, j)
+    covered, uncovered = [], []
+    for c in scorer.coverage(i, j):
+        if c.action:
+            covered.append(
+                {
+                    "need": c.need,
+                    "action": c.action,
+                    "topics": list(c.topics),
+                    "terms": list(c.terms),
+                }
+            )
+        else:
+            uncovered.append(c.need)
+    counted = scorer.max_preferences
+    limit = rank if rank is not None and rank <= counted else counted + 1
+    bypassed = []
+    for host_id, position in sorted(_first_ranks(a.preferences).items(), key=lambda x: x[1]):
+        if position >= limit:
+            break
+        k = scorer.host_index.get(host_id)
+        if k is None or k == j:
+            continue
+        entry: dict[str, object] = {"city": scorer.hosts[k].name, "rank": position}
+        score = int(scorer.score_q[i, k]) / SCORE_SCALE
+        if problem.forbidden[i, k]:
+            entry["why"] = "forbidden"
+        elif problem.capacity[k] == 0:
+            entry["why"] = "no_places"
+        elif not problem.allowed[i, k]:
+            entry.update(why="below_minimum", score=round(score, 6))
+        elif k in last_place and load[k] >= problem.capacity[k]:
+            entry.update(why="full", last_score=last_place[k] / SCORE_SCALE, score=round(score, 6))
+        else:
+            entry.update(why="total" if not pinned else "pinned", score=round(score, 6))
+        bypassed.append(entry)
+    return {
+        "rank": rank,
+        "pinned": pinned,
+        "named": scorer.named_actions(i, j),
+        "covered": covered,
+        "uncovered": uncovered,
+        "shares": bool(scorer.share_challenge[i, j] > 0),
+        "context": scorer.context_reasons(i, j),
+        "bypassed": bypassed,
+        "score": scorer.score(i, j),
+        "components": {k: round(v, 6) for k, v in scorer.components(i, j).items()},
+        "weights": problem.params.weights.as_dict(),
+        "minimum": problem.params.min_score,
+    }
+
+
+def _first_ranks(preferences) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for position, host_id in enumerate(preferences, start=1):
+        out.setdefault(host_id, position)
+    return out
+
+
+def _proposal(
+    problem: Problem,
+    i: int,
+    j: int,
+    pinned: bool,
+    last_place: dict[int, int],
+    load: np.ndarray,
+) -> Proposal:
     scorer = problem.scorer
     a, h = scorer.applicants[i], scorer.hosts[j]
     score = scorer.score(i, j)
@@ -121,6 +207,7 @@ def _proposal(problem: Problem, i: int, j: int, pinned: bool) -> Proposal:
         explanation=explanation,
         rank=scorer.rank(i, j),
         pinned=pinned,
+        details=proposal_details(problem, i, j, pinned, last_place, load),
     )
 
 

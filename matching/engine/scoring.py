@@ -191,6 +191,7 @@ class Scorer:
         self.context_bonus = context or Context()
         self.neighbours = neighbours if neighbours is not None else NEIGHBOURS
         self.topic_glossary = dict(topic_glossary or {})
+        self._cache: dict = {}
         self._check_topics()
 
         n, m = len(self.applicants), len(self.hosts)
@@ -570,16 +571,21 @@ class Scorer:
             out.append("similar size")
         return out
 
-    @staticmethod
-    def _first_doc(docs, j) -> int | None:
-        for k, (owner, _) in enumerate(docs):
-            if owner == j:
-                return k
-        return None
+    def _first_doc(self, docs, j) -> int | None:
+        """The index of host ``j``'s first document (documents are grouped by host)."""
+        key = ("first", id(docs))
+        if key not in self._cache:
+            first: dict[int, int] = {}
+            for k, (owner, _) in enumerate(docs):
+                first.setdefault(owner, k)
+            self._cache[key] = first
+        return self._cache[key].get(j)
 
-    @staticmethod
-    def _item_row(items, i, k) -> int:
-        return items.index((i, k))
+    def _item_row(self, items, i, k) -> int:
+        key = ("row", id(items))
+        if key not in self._cache:
+            self._cache[key] = {pair: q for q, pair in enumerate(items)}
+        return self._cache[key][(i, k)]
 
     def reasons(self, i: int, j: int) -> tuple[str, ...]:
         """The evidence of one pair in short neutral phrases, strongest first."""

@@ -221,7 +221,8 @@ class Proposal:
     """A proposed pair: its score breakdown, reasons and a one-paragraph explanation.
 
     ``rank`` is the applicant's rank of the host (``None`` when unranked); ``pinned`` tells
-    that staff forced the pair.
+    that staff forced the pair. ``details`` is the evidence as plain data, for explanations in
+    several voices (see :func:`matching.engine.explain.proposal_details`).
     """
 
     applicant_id: int
@@ -232,6 +233,7 @@ class Proposal:
     explanation: str
     rank: int | None = None
     pinned: bool = False
+    details: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

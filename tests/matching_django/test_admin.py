@@ -75,3 +75,22 @@ def test_admin_run_page_with_a_non_integer_id(client, superuser):
     response = client.get("/admin/matching/matchingrun/abc/change/")
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
+
+
+def test_run_page_leads_with_a_summary_and_a_rank_column_formula_one_click_away(
+    client, open_call, three_applicants, staff
+):
+    from matching import services
+
+    run = services.run_execute(run_id=services.run_start(call=open_call, enqueue=False).pk)
+    proposal = Proposal.objects.filter(run=run).select_related("application", "mission_city")[0]
+    client.force_login(staff)
+
+    body = client.get(reverse("admin:matching_matchingrun_change", args=[run.pk])).content.decode()
+
+    assert "Its rank</th>" in body
+    assert "Applicants' choices:" in body
+    summary = body.index('<ul class="summary">')
+    formula = body.index("<summary>Formula</summary>", summary)
+    assert proposal.application.official_name in body[summary:formula]
+    assert proposal.explanation.split(":")[0] in body[formula:]
