@@ -56,8 +56,10 @@ SEED = 2025
 
 
 def load_topics() -> list[tuple[str, str]]:
+    """(slug, axis) of the vocabulary; a practice counts on its broader topic's axis."""
     data = json.loads((ROOT / "cities/data/topics.json").read_text(encoding="utf-8"))
-    return [(t["slug"], t["axis"]) for t in data]
+    axis = {t["slug"]: t["axis"] for t in data}
+    return [(t["slug"], axis[t["parent"]] if t.get("parent") else t["axis"]) for t in data]
 
 
 def load_city_names() -> list[str]:

@@ -51,7 +51,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .context import COUNTRY_LANGUAGES, NEIGHBOURS
-from .text import bm25, item_words
+from .text import bm25, name_words
 from .types import (
     AXES,
     COMPONENTS,
@@ -203,7 +203,7 @@ class Scorer:
         self.need_offer = self._overlap(
             [a.needs for a in self.applicants], [h.actions for h in self.hosts]
         )
-        self._dropped = frozenset(w for h in self.hosts for w in item_words(h.name) if len(w) > 2)
+        self._dropped = frozenset().union(*(name_words(h.name) for h in self.hosts))
         # Item-to-item text evidence: needs ↔ offered actions; shares ↔ challenges, benefits
         # and the host's motivation.
         self.need_docs = [(j, k) for j, h in enumerate(self.hosts) for k in range(len(h.actions))]
@@ -383,30 +383,36 @@ class Scorer:
         extra = [self.topic_glossary[t] for t in sorted(offer.topics) if t in self.topic_glossary]
         return "\n".join([_offer_text(offer), *extra])
 
-    def _best_doc_per_host(self, evidence: np.ndarray, docs: list[tuple[int, int]]) -> np.ndarray:
-        """(items × hosts): the best evidence of each item among each host's documents."""
+    def _best_doc_per_host(self, evidence, docs: list[tuple[int, int]]) -> np.ndarray:
+        """(items × hosts): the best evidence of each item among each host's documents
+        (``evidence`` is sparse CSR, items × documents; documents are grouped by host, so in
+        CSR order the (item, host) keys of the stored values never decrease)."""
         n_items, m = evidence.shape[0], len(self.hosts)
         best = np.zeros((n_items, m), dtype=np.float64)
-        if n_items and docs:
+        if n_items and docs and evidence.nnz:
+            evidence = evidence.tocsr()
+            evidence.sort_indices()
             doc_host = np.array([j for j, _ in docs], dtype=np.int64)
-            for j in np.unique(doc_host).tolist():
-                best[:, j] = evidence[:, doc_host == j].max(axis=1)
+            rows = np.repeat(np.arange(n_items, dtype=np.int64), np.diff(evidence.indptr))
+            keys = rows * m + doc_host[evidence.indices]
+            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+            best.ravel()[keys[starts]] = np.maximum.reduceat(evidence.data, starts)
         return best
 
     def _text_component(self, items, docs, result, per_owner, has_text) -> np.ndarray:
         """``mean over the applicant's items with text of max over the host's documents``."""
         n, m = self.shape
         best = self._best_doc_per_host(result.evidence, docs)
-        owners = np.array([i for i, _ in items], dtype=np.int64)
         keep = np.array(has_text, dtype=bool)
-        sums = np.zeros((n, m), dtype=np.float64)
-        if keep.any():
-            np.add.at(sums, owners[keep], best[keep])
-        counts = (
-            np.bincount(owners[keep], minlength=n).astype(np.float64)
-            if len(owners)
-            else np.zeros(n)
+        if not keep.any():
+            return np.zeros((n, m), dtype=np.float64)
+        owners = np.array([i for i, _ in items], dtype=np.int64)
+        owner_matrix = sp.csr_matrix(
+            (np.ones(int(keep.sum())), (owners[keep], np.nonzero(keep)[0])),
+            shape=(n, len(items)),
         )
+        sums = np.asarray(owner_matrix @ best)
+        counts = np.bincount(owners[keep], minlength=n).astype(np.float64)
         return sums / np.maximum(counts, 1.0)[:, None]
 
     def _share_component(self) -> np.ndarray:
@@ -416,18 +422,22 @@ class Scorer:
         left = [a.shares for a in self.applicants]
         ids, best_topics, _ = self._best_per_set(left, [_mutual_items(h) for h in self.hosts])
         best_text = self._best_doc_per_host(self.share_bm25.evidence, self.share_docs)
-        sums = np.zeros((n, m), dtype=np.float64)
-        counts = np.zeros(n, dtype=np.float64)
-        for k, (i, s) in enumerate(self.share_items):
-            share = self.applicants[i].shares[s]
-            has_text = bool(share.text.strip())
-            if not share.topics and not has_text:
-                continue
-            value = best_text[k] if has_text else np.zeros(m)
-            if share.topics:
-                value = np.maximum(value, best_topics[ids[share.topics]])
-            sums[i] += value
-            counts[i] += 1
+        shares = [self.applicants[i].shares[k] for i, k in self.share_items]
+        has_text = np.array([bool(x.text.strip()) for x in shares], dtype=bool)
+        set_of = np.array([ids[x.topics] if x.topics else -1 for x in shares], dtype=np.int64)
+        counted = has_text | (set_of >= 0)
+        if not counted.any():
+            return np.zeros((n, m), dtype=np.float64)
+        value = np.where(has_text[:, None], best_text, 0.0)
+        with_topics = set_of >= 0
+        value[with_topics] = np.maximum(value[with_topics], best_topics[set_of[with_topics]])
+        owners = np.array([i for i, _ in self.share_items], dtype=np.int64)
+        owner_matrix = sp.csr_matrix(
+            (np.ones(int(counted.sum())), (owners[counted], np.nonzero(counted)[0])),
+            shape=(n, len(shares)),
+        )
+        sums = np.asarray(owner_matrix @ value)
+        counts = np.bincount(owners[counted], minlength=n).astype(np.float64)
         return sums / np.maximum(counts, 1.0)[:, None]
 
     def _interest_component(self) -> np.ndarray:
@@ -527,7 +537,7 @@ class Scorer:
                     if need.topics
                     else 0.0
                 )
-                t = float(self.need_bm25.evidence[q, first + d]) if first is not None else 0.0
+                t = self.need_bm25.value(q, first + d) if first is not None else 0.0
                 value = max(v, t)
                 if value > best_value + 1e-12:
                     best, best_value = offer, value

@@ -310,21 +310,42 @@ def stem(word: str) -> str:
     return word
 
 
+_WORD_CACHE: dict[str, tuple[str, ...]] = {}
+
+
+def _word_stems(raw: str) -> tuple[str, ...]:
+    """The stems a folded raw word stands for (synonyms, stop words), memoised."""
+    stems = _WORD_CACHE.get(raw)
+    if stems is None:
+        stems = tuple(
+            stem(word)
+            for word in SYNONYMS.get(raw, (raw,))
+            if len(word) >= 2
+            and not word.isdigit()
+            and word not in STOP_WORDS
+            and word not in ITEM_STOP_WORDS
+        )
+        if len(_WORD_CACHE) < 200_000:
+            _WORD_CACHE[raw] = stems
+    return stems
+
+
 def item_words(text: str, dropped: frozenset[str] = frozenset()) -> list[str]:
-    """The stemmed words of ``text`` kept for item evidence, in order (see above)."""
+    """The stemmed words of ``text`` kept for item evidence, in order (see above); words in
+    ``dropped`` (folded, before stemming) are left out."""
+    cache = _WORD_CACHE
     out: list[str] = []
     for raw in _WORD.findall(fold(text)):
-        for word in SYNONYMS.get(raw, (raw,)):
-            if (
-                len(word) < 2
-                or word.isdigit()
-                or word in STOP_WORDS
-                or word in ITEM_STOP_WORDS
-                or word in dropped
-            ):
-                continue
-            out.append(stem(word))
+        if raw in dropped:
+            continue
+        stems = cache.get(raw)
+        out.extend(_word_stems(raw) if stems is None else stems)
     return out
+
+
+def name_words(name: str) -> frozenset[str]:
+    """The folded words of a name longer than two letters (dropped from item evidence)."""
+    return frozenset(w for w in _WORD.findall(fold(name)) if len(w) > 2)
 
 
 def item_terms(text: str, dropped: frozenset[str] = frozenset()) -> list[str]:
@@ -338,10 +359,14 @@ class Bm25:
     """BM25 evidence of every query for every document (dense, queries × documents)."""
 
     vocabulary: tuple[str, ...]
-    raw: np.ndarray  # bm25(q, d)
-    evidence: np.ndarray  # raw / max(BM25_FLOOR, best of the query), in [0, 1]
+    raw: sp.csr_matrix  # bm25(q, d), sparse
+    evidence: sp.csr_matrix  # raw / max(BM25_FLOOR, best of the query), in [0, 1], sparse
     query_terms: tuple[frozenset[str], ...]
     doc_terms: tuple[frozenset[str], ...]
+
+    def value(self, q: int, d: int) -> float:
+        """The evidence of query ``q`` for document ``d``."""
+        return float(self.evidence[q, d])
 
     def shared_terms(self, q: int, d: int, limit: int = 3) -> list[str]:
         """The terms the query and the document share, longest (word pairs) first."""
@@ -370,7 +395,7 @@ def bm25(
     n_terms = max(len(vocab), 1)
     tf = sp.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=(n_docs, n_terms))
     if n_docs == 0 or n_q == 0 or not vocab:
-        zeros = np.zeros((n_q, n_docs))
+        zeros = sp.csr_matrix((n_q, n_docs))
         return Bm25(
             tuple(vocab), zeros, zeros.copy(), tuple(query_sets), tuple(map(frozenset, doc_lists))
         )
@@ -390,7 +415,8 @@ def bm25(
                 q_rows.append(k)
                 q_cols.append(idx)
     query_matrix = sp.csr_matrix((np.ones(len(q_rows)), (q_rows, q_cols)), shape=(n_q, n_terms))
-    raw = np.asarray((query_matrix @ doc_matrix.T).todense())
-    best = raw.max(axis=1, keepdims=True) if n_docs else np.zeros((n_q, 1))
-    evidence = raw / np.maximum(best, BM25_FLOOR)
+    raw = (query_matrix @ doc_matrix.T).tocsr()
+    best = raw.max(axis=1).toarray().ravel()
+    scale = 1.0 / np.maximum(best, BM25_FLOOR)
+    evidence = sp.csr_matrix(sp.diags(scale) @ raw)
     return Bm25(tuple(vocab), raw, evidence, tuple(query_sets), tuple(map(frozenset, doc_lists)))

@@ -8,6 +8,7 @@ blocking pairs, the score components.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from itertools import product
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from matching.engine import Applicant, Context, Host, Need, Offer, Params, Share, Weights
 from matching.engine.context import COUNTRY_LANGUAGES, NEIGHBOURS
-from matching.engine.text import item_terms, item_words
+from matching.engine.text import fold, item_terms
 
 TOPIC_AXIS = {
     "energy": "field",
@@ -230,7 +231,9 @@ def mutual_items(h):
 
 def naive_components(applicants, hosts, max_preferences=3, context=None):
     context = context or Context()
-    dropped = frozenset(w for h in hosts for w in item_words(h.name) if len(w) > 2)
+    dropped = frozenset(
+        w for h in hosts for w in re.findall(r"[^\W_]+", fold(h.name)) if len(w) > 2
+    )
     need_docs = [(h.id, o) for h in hosts for o in h.actions]
     needs = [(a.id, n) for a in applicants for n in a.needs]
     need_ev = naive_bm25_evidence(
