@@ -143,10 +143,10 @@ def test_new_user_checks_signs_up_applies_and_submits(
     # 3. Learning needs: two topics.
     expect_step(page, live_server, application, "learning", "3. Learning needs")
     need = page.get_by_role("group", name="Learning need 1")
-    need.get_by_label("Topic").select_option(label="Energy systems")
+    need.get_by_label("Topic", exact=True).select_option(label="Energy systems")
     need.get_by_label("What exactly?").fill("How to set up citizen energy communities.")
     need = page.get_by_role("group", name="Learning need 2")
-    need.get_by_label("Topic").select_option(label="Mobility & transport")
+    need.get_by_label("Topic", exact=True).select_option(label="Mobility & transport")
     need.get_by_label("What exactly?").fill("Low-emission zones that people accept.")
     shot(page, "09-learning")
     save_and_continue(page)
@@ -154,7 +154,7 @@ def test_new_user_checks_signs_up_applies_and_submits(
     # 4. What the city can share: one topic.
     expect_step(page, live_server, application, "sharing", "4. What you can share")
     share = page.get_by_role("group", name="Topic to share 1")
-    share.get_by_label("Topic").select_option(label="Built environment")
+    share.get_by_label("Topic", exact=True).select_option(label="Built environment")
     share.get_by_label("What exactly?").fill("Retrofitting social housing at scale.")
     shot(page, "10-sharing")
     save_and_continue(page)

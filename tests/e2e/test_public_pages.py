@@ -53,14 +53,14 @@ def test_newcomer_finds_a_mission_city_from_the_home_page(call_data, live_server
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
     # A topic: htmx replaces the results and keeps the filter in the URL.
-    page.get_by_label("Topic").select_option(label="Energy systems")
+    page.get_by_label("Topic", exact=True).select_option(label="Energy systems")
     expect(page).to_have_url(re.compile(r"[?&]topic=energy-systems(&|$)"))
     expect(page.locator("#catalogue-results article.card")).to_have_count(len(energy_cities))
     assert sorted(_card_names(page)) == energy_cities
     expect(page.locator("#result-count")).to_contain_text("match your filters")
 
     # Back to every topic, then a free-text search: only Bristol deploys heat pumps.
-    page.get_by_label("Topic").select_option(label="Any topic")
+    page.get_by_label("Topic", exact=True).select_option(label="Any topic")
     expect(page.locator("#catalogue-results article.card")).to_have_count(16)
     page.get_by_label("Search").press_sequentially("heat pumps")
     expect(page.locator("#catalogue-results article.card")).to_have_count(1)
@@ -99,7 +99,7 @@ def test_catalogue_filters_work_without_javascript(call_data, live_server, new_c
     page = context.new_page()
     page.goto(live_server.url + "/mission-cities/")
 
-    page.get_by_label("Topic").select_option(label="Energy systems")
+    page.get_by_label("Topic", exact=True).select_option(label="Energy systems")
     page.get_by_label("Country").select_option(label="Bulgaria")
     page.get_by_role("button", name="Filter").click()
 
@@ -110,5 +110,5 @@ def test_catalogue_filters_work_without_javascript(call_data, live_server, new_c
     )
     assert "Gabrovo" in _card_names(page)
     # The chosen values stay selected in the reloaded form.
-    expect(page.get_by_label("Topic")).to_have_value("energy-systems")
+    expect(page.get_by_label("Topic", exact=True)).to_have_value("energy-systems")
     expect(page.get_by_label("Country")).to_have_value("BG")
