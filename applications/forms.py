@@ -12,7 +12,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from cities.eligibility import AUTHORITY_TYPES, validate_target_year
-from cities.models import CallMissionCity, Topic
+from cities.models import CallMissionCity, CityItem, Topic
 from cities.selectors import call_facts
 
 from .documents import inspect_pdf
@@ -299,3 +299,29 @@ def row_formset(form_class, formset_class, *, max_rows, prefix, data=None, initi
         validate_max=True,
     )
     return factory(data=data, initial=initial, prefix=prefix, form_kwargs=kw or None)
+
+
+class ActionInterestForm(forms.Form):
+    """The offered climate actions of the call the applicant wants to learn about."""
+
+    actions = forms.ModelMultipleChoiceField(
+        label=_("Climate actions you want to learn about (optional)"),
+        queryset=CityItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The strongest signal you can give: the matching looks first for the Mission City "
+            "that offers the actions you tick. You can also add them from the Mission City pages."
+        ),
+    )
+
+    def __init__(self, *args, call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].queryset = (
+            CityItem.objects.filter(participation__call=call, kind=CityItem.Kind.ACTION)
+            .select_related("participation")
+            .order_by("participation__display_name", "position")
+        )
+        self.fields["actions"].label_from_instance = lambda item: (
+            f"{item.participation.display_name}: {item.title}"
+        )

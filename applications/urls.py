@@ -20,4 +20,9 @@ urlpatterns = [
         name="application_step",
     ),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path(
+        "actions/<int:action_id>/interest/",
+        views.action_interest_toggle,
+        name="action_interest_toggle",
+    ),
 ]

@@ -6,18 +6,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cities.eligibility import Candidate
-from cities.models import CallMissionCity, MissionCityMembership
+from cities.models import CallMissionCity, CityItem, MissionCityMembership
 from cities.selectors import call_current, eligibility_verdict
 from twinning.forms import error_summary
 
 from . import selectors, services
 from .forms import (
+    ActionInterestForm,
     ClimateForm,
     CommitmentForm,
     EligibilityForm,
@@ -148,6 +150,12 @@ def application_step(request, pk, step):
             initial=_formset_initial(rows, ["topic", "more_topics", "text"]),
         )
     elif step == "preferences":
+        form = ActionInterestForm(
+            data,
+            call=call,
+            prefix="interest",
+            initial={"actions": [i.action_id for i in application.action_interests.all()]},
+        )
         formset = row_formset(
             PreferenceRowForm,
             PreferenceFormSet,
@@ -221,6 +229,9 @@ def _save_step(request, application, step, form, formset):
     elif step == "preferences":
         services.application_set_preferences(
             application=application, rows=_rows(formset, "mission_city"), by=user
+        )
+        services.application_set_action_interests(
+            application=application, actions=form.cleaned_data["actions"], by=user
         )
     elif step == "commitment":
         data = {k: v for k, v in form.cleaned_data.items() if k != "endorsement_pdf"}
@@ -434,3 +445,45 @@ def eligibility_check(request):
             "errors": error_summary(form) if request.GET else [],
         },
     )
+
+
+@login_required
+@require_POST
+def action_interest_toggle(request, action_id):
+    """ "I want to learn this" on a Mission City page: add the offered action to (or remove it
+    from) the user's draft application to the open call, then go back to the page."""
+    action = get_object_or_404(
+        CityItem.objects.select_related("participation__mission_city", "participation__call"),
+        pk=action_id,
+        kind=CityItem.Kind.ACTION,
+    )
+    back = reverse("city_detail", args=[action.participation.mission_city.slug])
+    application = (
+        selectors.applications_of(request.user)
+        .filter(call=action.participation.call, status=Application.Status.DRAFT)
+        .first()
+    )
+    if application is None:
+        messages.info(
+            request,
+            _("Start your application first; then you can add the actions you want to learn."),
+        )
+        return redirect("apply")
+    try:
+        added = services.application_toggle_action_interest(
+            application=application, action=action, by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    if added:
+        messages.success(
+            request,
+            _("“%(action)s” is in your application as an action you want to learn.")
+            % {"action": action.title},
+        )
+    else:
+        messages.success(
+            request, _("“%(action)s” is no longer in your application.") % {"action": action.title}
+        )
+    return redirect(f"{back}#action-{action.pk}")

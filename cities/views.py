@@ -82,6 +82,7 @@ def city_detail(request, slug):
         "cities/city_detail.html",
         {
             "call": call,
+            "call_open": call.is_open(),
             "city": city,
             "sections": sections,
             "topics": sorted(topics.values(), key=lambda t: (t.position, t.name)),

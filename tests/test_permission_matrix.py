@@ -119,6 +119,8 @@ ROWS = {
         private(applicant_a=OK, coeditor_a=OK, member_x=OK, reviewer=OK, superuser=OK),
     ),
     "application_pairing": ("get", "application_a", APPLICANT_A_PAGE),
+    # No role here has a draft to the call: signed-in users are sent to start one.
+    "action_interest_toggle": ("post", "action_x", private(**dict.fromkeys(ROLES[1:], REDIRECT))),
     "workspace": ("get", None, private(member_x=OK, member_y=OK)),
     "workspace_city": ("get", "city_x", WORKSPACE_X_PAGE),
     "workspace_application": ("get", "city_x_application_a", WORKSPACE_X_PAGE),
@@ -285,6 +287,7 @@ def world(open_call):
         "pair_a_version": [pair["pair"].pk, pair["version"].pk],
         "csv": ["csv"],
         "city_x": [torino.mission_city.slug],
+        "action_x": [torino.items.filter(kind="action").order_by("position").first().pk],
         "invitation_a": [pending.token],
         "application_a": [a.pk],
         "application_a_step": [a.pk, "organisation"],

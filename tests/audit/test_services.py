@@ -196,6 +196,32 @@ def s_set_shares(w):
     )
 
 
+def _torino_action(w):
+    return w["torino"].items.filter(kind="action").order_by("position").first()
+
+
+def s_set_action_interests(w):
+    a = _draft(w)
+    action = _torino_action(w)
+    return (
+        "application.set_action_interests",
+        lambda: app_services.application_set_action_interests(
+            application=a, actions=[action], by=_owner(a)
+        ),
+    )
+
+
+def s_toggle_action_interest(w):
+    a = _draft(w)
+    action = _torino_action(w)
+    return (
+        "application.toggle_action_interest",
+        lambda: app_services.application_toggle_action_interest(
+            application=a, action=action, by=_owner(a)
+        ),
+    )
+
+
 def s_set_preferences(w):
     a = _draft(w)
     rows = [{"mission_city": w["torino"], "reason": "r"}]
@@ -658,6 +684,8 @@ SCENARIOS = {
     "applications.services.application_set_representatives": s_set_representatives,
     "applications.services.application_set_learning_needs": s_set_learning_needs,
     "applications.services.application_set_shares": s_set_shares,
+    "applications.services.application_set_action_interests": s_set_action_interests,
+    "applications.services.application_toggle_action_interest": s_toggle_action_interest,
     "applications.services.application_set_preferences": s_set_preferences,
     "applications.services.document_store": s_document_store,
     "applications.services.application_submit": s_application_submit,
