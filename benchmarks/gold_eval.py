@@ -99,9 +99,7 @@ def engine_scores(call, weights) -> dict[str, dict[str, float]]:
     applicants = selectors.engine_applicants(call=call)
     hosts = selectors.engine_hosts(call=call)
     params = Params(weights=weights, min_score=0.0, max_preferences=call.max_preferences)
-    result = engine.run(
-        applicants, hosts, params, selectors.topic_axes(), topic_names=selectors.topic_names()
-    )
+    result = engine.run(applicants, hosts, params, **selectors.engine_topics())
     app_name = {a.id: a.name for a in applicants}
     host_name = {h.id: _fold(h.name) for h in hosts}
     scores: dict[str, dict[str, float]] = {a.name: {} for a in applicants}

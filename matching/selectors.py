@@ -39,6 +39,16 @@ def topic_axes() -> dict[str, str]:
     return {t.slug: t.scoring_axis for t in Topic.objects.select_related("parent")}
 
 
+def engine_topics() -> dict:
+    """The vocabulary arguments of ``matching.engine.run``: axes, names, parents, glossary."""
+    return {
+        "topic_axis": topic_axes(),
+        "topic_names": topic_names(),
+        "topic_parent": topic_parents(),
+        "topic_glossary": topic_glossary(),
+    }
+
+
 def topic_glossary() -> dict[str, str]:
     """Practice slug → its name and definition (added to the wording of tagged actions)."""
     return {

@@ -106,15 +106,7 @@ def run_execute(*, run_id: int, keep_candidates: bool = False) -> MatchingRun:
         context=Context(**p.get("context", {})),
     )
     try:
-        result = engine.run(
-            applicants,
-            hosts,
-            params,
-            selectors.topic_axes(),
-            topic_names=selectors.topic_names(),
-            topic_parent=selectors.topic_parents(),
-            topic_glossary=selectors.topic_glossary(),
-        )
+        result = engine.run(applicants, hosts, params, **selectors.engine_topics())
     except InfeasiblePins as exc:
         return run_fail(run_id=run_id, error=str(exc))
     _progress(run_id, 70, _("Saving proposals"))
