@@ -21,7 +21,7 @@ from applications.models import (
     StatusChange,
 )
 from audit.models import AuditEntry
-from cities.models import CityItem
+from cities.models import CityItem, Topic
 from tests.factories import UserFactory
 from users.models import User
 
