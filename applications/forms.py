@@ -7,6 +7,7 @@ but what is entered must be valid (a real year, a PDF, a city of the call, uniqu
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -131,11 +132,35 @@ class ClimateForm(forms.ModelForm):
         }
 
     def clean_target_year(self):
+        """A year the call's rules can never accept is an error here, not a silent verdict."""
         year = self.cleaned_data.get("target_year")
         if year is not None:
-            problem = validate_target_year(year, call_facts(self.instance.call))
+            call = self.instance.call
+            problem = validate_target_year(year, call_facts(call))
             if problem:
                 raise ValidationError(problem)
+            if year > call.target_year_limit:
+                raise ValidationError(
+                    _(
+                        "This call is open to authorities aiming for climate neutrality by "
+                        "%(limit)s or earlier; %(year)s is later. Enter the year of your adopted "
+                        "target, %(limit)s or earlier."
+                    )
+                    % {"year": year, "limit": call.target_year_limit}
+                )
+        return year
+
+    def clean_plan_year(self):
+        year = self.cleaned_data.get("plan_year")
+        this_year = timezone.localdate().year
+        if year is not None and year > this_year:
+            raise ValidationError(
+                _(
+                    "%(year)s is in the future: enter the year the plan or decision was adopted "
+                    "(%(this_year)s or earlier)."
+                )
+                % {"year": year, "this_year": this_year}
+            )
         return year
 
 
@@ -279,9 +304,18 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(
-        label=_("Yes, withdraw our application. This cannot be undone"),
+        label=_("Yes, withdraw our application"),
         required=True,
         error_messages={"required": _("Tick this box to withdraw the application.")},
+    )
+
+
+class RestoreForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you want to restore the application?"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why you want to restore the application.")},
     )
 
 

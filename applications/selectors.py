@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Application, OrganisationMember, Preference, StatusChange
@@ -57,29 +56,16 @@ def application_full(queryset: QuerySet[Application]) -> QuerySet[Application]:
 
 
 def effective_verdict():
-    """The staff verdict when there is one, else the judged verdict, as an expression."""
-    return Coalesce(NullIf("verdict_override", Value("")), "verdict")
-
-
-# What Mission Cities may see of an application: submitted, shared by consent, and neither
-# withdrawn, rejected nor ineligible (as judged, or as overridden by staff).
-HIDDEN_FROM_CITIES = (
-    Application.Status.DRAFT,
-    Application.Status.WITHDRAWN,
-    Application.Status.INELIGIBLE,
-    Application.Status.NOT_SELECTED,
-)
+    """The effective verdict as an expression (defined by `ApplicationQuerySet`)."""
+    return Application.objects.effective_verdict_expression()
 
 
 def shared_with_cities(*, call=None) -> QuerySet[Application]:
-    queryset = Application.objects.filter(consent_share=True, submitted_at__isnull=False)
+    """What Mission Cities may see of applications (`status.visible_to_cities`)."""
+    queryset = Application.objects.visible_to_cities()
     if call is not None:
         queryset = queryset.filter(call=call)
-    return (
-        queryset.exclude(status__in=HIDDEN_FROM_CITIES)
-        .alias(effective_verdict=effective_verdict())
-        .exclude(effective_verdict=Application.Verdict.INELIGIBLE)
-    )
+    return queryset
 
 
 def application_recipients(application: Application) -> list[str]:

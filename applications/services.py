@@ -17,6 +17,7 @@ from twinning.emails import queue_email
 from users.consents import consent_record
 from users.models import ConsentRecord, Notice
 
+from . import status as lifecycle
 from .documents import PdfInfo
 from .imports import service_rows
 from .models import (
@@ -35,19 +36,13 @@ from .models import (
 from .selectors import application_missing, application_recipients
 
 Status = Application.Status
-# Staff may reopen ("more information needed") an application under review, not one already
-# decided on (paired, not selected, withdrawn) nor a draft.
-REOPENABLE = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.ELIGIBLE, Status.INELIGIBLE)
-# Statuses staff set by hand during the review, and the ones they may be set from; drafts,
-# submission, withdrawal, reopening and pairing have services of their own.
-REVIEW_TARGETS = (
-    Status.UNDER_REVIEW,
-    Status.ELIGIBLE,
-    Status.INELIGIBLE,
-    Status.SHORTLISTED,
-    Status.NOT_SELECTED,
-)
-REVIEW_SOURCES = (Status.SUBMITTED, *REVIEW_TARGETS, Status.PAIRING_PROPOSED)
+Actor = lifecycle.Actor
+# Statuses staff set by hand in the admin; submission, withdrawal, restoring, reopening and
+# pairing have services of their own.
+STAFF_TRANSITIONS = {
+    Status.UNDER_REVIEW: ("start_review", "reconsider"),
+    Status.NOT_SELECTED: ("not_select",),
+}
 
 
 MAX_PENDING_INVITATIONS = 10
@@ -109,8 +104,12 @@ def _locked(application: Application) -> Application:
 
 
 def _require_editable(application: Application) -> None:
-    if not application.is_editable:
+    if not lifecycle.is_editable(application):
         raise ApplicationLocked()
+
+
+def _actor(user) -> "lifecycle.Actor":
+    return Actor.STAFF if getattr(user, "is_staff", False) else Actor.APPLICANT
 
 
 # Organisations -------------------------------------------------------------------------------
@@ -417,18 +416,33 @@ class SubmitResult:
     message: str
 
 
+def application_judge(application: Application):
+    """The eligibility verdict of the answers as they are now (shown before submitting)."""
+    return eligibility_verdict(
+        call=application.call,
+        candidate=Candidate(
+            name=application.official_name,
+            country=application.country.code if application.country else "",
+            authority_type=application.authority_type,
+            target_year=application.target_year,
+        ),
+    )
+
+
 @transaction.atomic
 def application_submit(*, application: Application, by, now=None) -> SubmitResult:
     """Validate everything, judge eligibility, lock editing and confirm by e-mail.
 
     A second submission is a no-op. Outside the call window nothing changes and the draft stays.
+    The message tells the applicant the verdict: an ineligible application is never thanked
+    as if all were well.
     """
     now = now or timezone.now()
     application = (
         Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     )
     call = application.call
-    if not application.is_editable:
+    if not lifecycle.is_editable(application):
         return SubmitResult(False, _("This application has already been submitted."))
     if not call.is_open(now):
         deadline = timezone.localtime(call.closes_at, timezone=zoneinfo.ZoneInfo(call.timezone))
@@ -445,6 +459,7 @@ def application_submit(*, application: Application, by, now=None) -> SubmitResul
         return SubmitResult(
             False, _("Some answers are missing; see the list below. Your draft is saved.")
         )
+    lifecycle.check(application, "submit", Actor.APPLICANT)
     resubmission = application.status == Status.NEEDS_INFO
     _judge_and_submit(
         application=application,
@@ -458,21 +473,12 @@ def application_submit(*, application: Application, by, now=None) -> SubmitResul
         to=application_recipients(application),
         context={"application": application, "resubmission": resubmission},
     )
-    return SubmitResult(True, _("Your application has been submitted. Thank you!"))
+    return SubmitResult(True, SUBMITTED_MESSAGES[application.effective_verdict])
 
 
 def _judge_and_submit(*, application: Application, by, now, note: str) -> None:
     """Judge eligibility against the call, record it and move the (locked) row to submitted."""
-    call = application.call
-    verdict = eligibility_verdict(
-        call=call,
-        candidate=Candidate(
-            name=application.official_name,
-            country=application.country.code,
-            authority_type=application.authority_type,
-            target_year=application.target_year,
-        ),
-    )
+    verdict = application_judge(application)
     application.verdict = verdict.verdict
     application.verdict_reasons = verdict.as_dict()["reasons"]
     application.verdict_resembles = list(verdict.resembles)
@@ -527,12 +533,41 @@ def _record_consents(*, application: Application, by) -> None:
             )
 
 
+SUBMITTED_MESSAGES = {
+    Application.Verdict.ELIGIBLE: _(
+        "Your application has been submitted. By the call's rules it is eligible. Thank you!"
+    ),
+    Application.Verdict.NEEDS_REVIEW: _(
+        "Your application has been submitted. NetZeroCities staff will check its eligibility "
+        "(see why below)."
+    ),
+    Application.Verdict.INELIGIBLE: _(
+        "Your application has been submitted, but by the call's rules it is not eligible (see "
+        "why below). NetZeroCities staff will confirm this; you may withdraw it."
+    ),
+}
+
+
+def _status_before_withdrawal(application: Application) -> str:
+    last = (
+        StatusChange.objects.filter(application=application, to_status=Status.WITHDRAWN)
+        .order_by("-at", "-pk")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    if last in lifecycle.RESTORABLE:
+        return last
+    return Status.SUBMITTED if application.submitted_at else Status.DRAFT
+
+
 @transaction.atomic
 def application_withdraw(*, application: Application, by, reason: str = "") -> None:
+    """The applicant (or staff on their behalf) withdraws; `application_restore` undoes it."""
     application = _locked(application)
-    if application.status in (Status.WITHDRAWN, Status.PAIRED):
+    if not lifecycle.can_withdraw(application):
         raise ValidationError(_("This application cannot be withdrawn any more."))
-    _set_status(application=application, to=Status.WITHDRAWN, by=by, note=reason)
+    lifecycle.check(application, "withdraw", _actor(by))
+    _set_status(application=application, to=Status.WITHDRAWN, by=by, note=reason.strip())
     queue_email(
         template="application_withdrawn",
         to=application_recipients(application),
@@ -541,10 +576,41 @@ def application_withdraw(*, application: Application, by, reason: str = "") -> N
 
 
 @transaction.atomic
+def application_restore(*, application: Application, by, reason: str, now=None) -> str:
+    """Undo a withdrawal: back to the status before it. The applicant may do so until the
+    call's deadline, staff at any time; the audit trail says who and why."""
+    application = _locked(application)
+    actor = _actor(by)
+    if application.status != Status.WITHDRAWN:
+        raise ValidationError(_("Only a withdrawn application can be restored."))
+    if not lifecycle.can_restore(application, actor=actor, now=now):
+        raise ValidationError(
+            _("The deadline has passed: only NetZeroCities staff can restore the application now.")
+        )
+    if not reason.strip():
+        raise ValidationError(_("Say why the application is restored."))
+    lifecycle.check(application, "restore", actor)
+    to = _status_before_withdrawal(application)
+    _set_status(
+        application=application,
+        to=to,
+        by=by,
+        note=_("Withdrawal undone by %(who)s: %(reason)s")
+        % {"who": lifecycle.ACTOR_LABELS[actor], "reason": reason.strip()},
+    )
+    queue_email(
+        template="application_restored",
+        to=application_recipients(application),
+        context={"application": application, "by_staff": actor == Actor.STAFF},
+    )
+    return to
+
+
+@transaction.atomic
 def application_request_info(*, application: Application, by, message: str) -> None:
     """Staff ask for more information: editing unlocks until the applicant resubmits."""
     application = _locked(application)
-    if application.status not in REOPENABLE:
+    if application.status not in lifecycle.transition("request_info").sources:
         raise ValidationError(
             _("Only a submitted application can be reopened (this one is %(status)s).")
             % {"status": application.get_status_display()}
@@ -563,19 +629,25 @@ def application_request_info(*, application: Application, by, message: str) -> N
 
 @transaction.atomic
 def application_set_status(*, application: Application, to: str, by, note: str = "") -> None:
-    """Staff move an application along the review (under review, eligible, not selected, …)."""
+    """Staff move an application along the review (under review, not selected, reconsidered)."""
     application = _locked(application)
-    if to not in REVIEW_TARGETS:
+    if to not in STAFF_TRANSITIONS:
         raise ValidationError(_("This status is not set by hand."))
-    if application.status not in REVIEW_SOURCES:
+    if application.status == to:
+        return
+    names = [
+        n
+        for n in STAFF_TRANSITIONS[to]
+        if lifecycle.transition(n).allows(application.status, Actor.STAFF)
+    ]
+    if not names:
         raise ValidationError(
             _("A %(status)s application cannot change status here.")
             % {"status": application.get_status_display().lower()}
         )
-    if application.status != to:
-        _set_status(application=application, to=to, by=by)
-        if note.strip():
-            application_log(application=application, by=by, internal=True, note=note.strip())
+    _set_status(application=application, to=to, by=by)
+    if note.strip():
+        application_log(application=application, by=by, internal=True, note=note.strip())
 
 
 @transaction.atomic
@@ -606,6 +678,7 @@ def application_mark_paired(*, application: Application, city_name: str, by) -> 
     """A published pairing: the application is paired (recorded once)."""
     application = _locked(application)
     if application.status != Status.PAIRED:
+        lifecycle.check(application, "pair", Actor.STAFF)
         _set_status(
             application=application,
             to=Status.PAIRED,
@@ -723,3 +796,37 @@ def applications_import(
     if dry_run:
         transaction.set_rollback(True)
     return outcomes
+
+
+@transaction.atomic
+def application_unpair(*, application: Application, by, note: str) -> None:
+    """A pairing is unpublished by staff or declined by one side: the application goes back
+    under review, so that staff can pair it again."""
+    application = _locked(application)
+    if application.status == Status.PAIRED:
+        _set_status(
+            application=application,
+            to=Status.UNDER_REVIEW,
+            by=by,
+            note=note,
+            action=StatusChange.Action.PUBLICATION,
+        )
+
+
+@transaction.atomic
+def application_mark_not_selected(*, application: Application, by, note: str = "") -> bool:
+    """A run was published without this application: not selected (the note is internal)."""
+    application = _locked(application)
+    if not lifecycle.transition("not_select").allows(application.status, Actor.SYSTEM):
+        return False
+    _set_status(application=application, to=Status.NOT_SELECTED, by=by)
+    if note:
+        StatusChange.objects.create(
+            application=application,
+            internal=True,
+            from_status=Status.NOT_SELECTED,
+            to_status=Status.NOT_SELECTED,
+            by=by,
+            note=note,
+        )
+    return True

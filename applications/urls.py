@@ -13,6 +13,7 @@ urlpatterns = [
     path(
         "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"
     ),
+    path("applications/<int:pk>/restore/", views.application_restore, name="application_restore"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
     path(
         "applications/<int:pk>/step/<slug:step>/",

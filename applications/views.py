@@ -1,5 +1,6 @@
 """The applicant's pages: start or resume, the steps, review and submit, status, documents."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,7 @@ from .forms import (
     PreferenceFormSet,
     PreferenceRowForm,
     RepresentativeForm,
+    RestoreForm,
     RowFormSet,
     ShareFormSet,
     StartForm,
@@ -39,7 +41,6 @@ from .forms import (
 from .models import (
     MAX_REPRESENTATIVES,
     MAX_TOPIC_ROWS,
-    Application,
     Document,
     OrganisationInvitation,
 )
@@ -270,6 +271,7 @@ def application_review(request, pk):
             "missing": selectors.application_missing(application),
             "missing_steps": {m.step for m in selectors.application_missing(application)},
             "call_open": application.call.is_open(),
+            "verdict": services.application_judge(application),
         },
     )
 
@@ -295,7 +297,12 @@ def application_detail(request, pk):
     return render(
         request,
         "applications/application_detail.html",
-        {"application": application, "printable": False},
+        {
+            "application": application,
+            "printable": False,
+            "can_withdraw": rules.test_rule("applications.withdraw", request.user, application),
+            "can_restore": rules.test_rule("applications.restore", request.user, application),
+        },
     )
 
 
@@ -312,19 +319,48 @@ def application_print(request, pk):
 @login_required
 def application_withdraw(request, pk):
     application = _own_application(request, pk)
-    if application.status in (Application.Status.WITHDRAWN, Application.Status.PAIRED):
+    if not rules.test_rule("applications.withdraw", request.user, application):
         messages.info(request, _("This application cannot be withdrawn any more."))
         return redirect("application_detail", pk=application.pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.application_withdraw(
-            application=application, by=request.user, reason=form.cleaned_data["reason"]
-        )
+        try:
+            services.application_withdraw(
+                application=application, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("application_detail", pk=application.pk)
         messages.success(request, _("Your application has been withdrawn."))
         return redirect("application_detail", pk=application.pk)
     return render(
         request,
         "applications/application_withdraw.html",
+        {"application": application, "form": form, "errors": error_summary(form)},
+    )
+
+
+@login_required
+def application_restore(request, pk):
+    """Undo a withdrawal, until the call's deadline."""
+    application = _own_application(request, pk)
+    if not rules.test_rule("applications.restore", request.user, application):
+        messages.info(request, _("This application cannot be restored; contact NetZeroCities."))
+        return redirect("application_detail", pk=application.pk)
+    form = RestoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_restore(
+                application=application, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("application_detail", pk=application.pk)
+        messages.success(request, _("Your application has been restored."))
+        return redirect("application_detail", pk=application.pk)
+    return render(
+        request,
+        "applications/application_restore.html",
         {"application": application, "form": form, "errors": error_summary(form)},
     )
 

@@ -15,6 +15,18 @@ def dashboard_data(*, call) -> dict:
         {"status": label, "count": by_status.get(value, 0)}
         for value, label in Application.Status.choices
     ]
+    by_verdict = dict(
+        applications.exclude(submitted_at__isnull=True)
+        .exclude(status=Application.Status.DRAFT)
+        .annotate_effective_verdict("verdict_now")
+        .values_list("verdict_now")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    verdicts = [
+        {"verdict": value, "label": label, "count": by_verdict.get(value, 0)}
+        for value, label in Application.Verdict.choices
+    ]
     by_country = list(
         applications.exclude(status=Application.Status.DRAFT)
         .values("country")
@@ -77,6 +89,7 @@ def dashboard_data(*, call) -> dict:
     ]
     return {
         "statuses": statuses,
+        "verdicts": verdicts,
         "countries": [{"country": str(r["country"]), "count": r["n"]} for r in by_country],
         "topics": topics,
         "hosts": hosts,

@@ -3,6 +3,9 @@ queries, whatever the number of applications; runs and their proposals for the a
 
 from collections import defaultdict
 
+from django.db.models import BooleanField, Case, When
+
+from applications import status as lifecycle
 from applications.models import (
     ActionInterest,
     Application,
@@ -18,20 +21,8 @@ from .models import MatchingRun, PairConstraint, Proposal
 
 Status = Application.Status
 
-# Applications that take part in matching; drafts never do.
-CANDIDATE_STATUSES = (
-    Status.SUBMITTED,
-    Status.UNDER_REVIEW,
-    Status.ELIGIBLE,
-    Status.SHORTLISTED,
-    Status.PAIRING_PROPOSED,
-    Status.PAIRED,
-    Status.INELIGIBLE,
-    Status.NOT_SELECTED,
-    Status.WITHDRAWN,
-    Status.NEEDS_INFO,
-)
-NEVER_PAIRED = (Status.INELIGIBLE, Status.NOT_SELECTED, Status.NEEDS_INFO)
+# Every submitted application is given to the engine (so that it can say why one is unmatched);
+# only those `applications.status.candidate_for_matching` accepts may be proposed.
 
 
 def topic_axes() -> dict[str, str]:
@@ -83,8 +74,17 @@ def _more_topics(model, call) -> dict[int, list[str]]:
 
 def engine_applicants(*, call) -> list[Applicant]:
     rows = list(
-        Application.objects.filter(call=call, status__in=CANDIDATE_STATUSES)
+        Application.objects.filter(call=call)
+        .exclude(status=Status.DRAFT)
         .exclude(submitted_at__isnull=True)
+        .with_effective_verdict()
+        .annotate(
+            candidate=Case(
+                When(lifecycle.candidate_for_matching_q(), then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
         .order_by("pk")
         .values(
             "pk",
@@ -93,6 +93,7 @@ def engine_applicants(*, call) -> list[Applicant]:
             "verdict",
             "verdict_override",
             "staff_message",
+            "candidate",
             "country",
             "organisation__country",
             "population",
@@ -130,13 +131,11 @@ def engine_applicants(*, call) -> list[Applicant]:
         reasons[app_id].append(reason)
     applicants = []
     for row in rows:
-        verdict = row["verdict_override"] or row["verdict"]
         applicants.append(
             Applicant(
                 id=row["pk"],
                 name=row["official_name"],
-                eligible=verdict == Application.Verdict.ELIGIBLE
-                and row["status"] not in NEVER_PAIRED,
+                eligible=row["candidate"],
                 withdrawn=row["status"] == Status.WITHDRAWN,
                 needs=tuple(needs[row["pk"]]),
                 shares=tuple(shares[row["pk"]]),

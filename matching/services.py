@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import status as lifecycle
 from applications.models import Application, StatusChange
 from applications.selectors import application_recipients
 from applications.services import application_log, application_mark_paired
@@ -276,16 +277,6 @@ def constraint_set(*, application, mission_city, kind: str, by, reason: str = ""
     return constraint
 
 
-PUBLISHABLE = (
-    Application.Status.SUBMITTED,
-    Application.Status.UNDER_REVIEW,
-    Application.Status.ELIGIBLE,
-    Application.Status.SHORTLISTED,
-    Application.Status.PAIRING_PROPOSED,
-    Application.Status.PAIRED,
-)
-
-
 def _check_publishable(run, chosen):
     """Refuse to publish a pairing of an application that changed since the run (withdrawn,
     judged ineligible, not selected) or beyond a Mission City's capacity."""
@@ -296,10 +287,14 @@ def _check_publishable(run, chosen):
         )
     }
     problems = [
-        _("%(name)s is now %(status)s")
+        (
+            _("%(name)s is now %(status)s")
+            if a.status not in lifecycle.MATCHABLE
+            else _("%(name)s is not eligible")
+        )
         % {"name": a.official_name, "status": a.get_status_display().lower()}
         for a in fresh.values()
-        if a.status not in PUBLISHABLE or a.effective_verdict != Application.Verdict.ELIGIBLE
+        if not lifecycle.publishable(a)
     ]
     load = Counter(p.final_city.pk for p in chosen)
     load.update(

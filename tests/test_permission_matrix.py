@@ -102,6 +102,11 @@ ROWS = {
         "application_a",
         private(applicant_a=REDIRECT, coeditor_a=REDIRECT),  # paired: cannot withdraw
     ),
+    "application_restore": (
+        "get",
+        "application_a",
+        private(applicant_a=REDIRECT, coeditor_a=REDIRECT),  # paired, not withdrawn
+    ),
     "application_submit": (
         "post",
         "application_a",

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -26,16 +27,46 @@ class AuthorityType(models.TextChoices):
     OTHER = "other_public_administration", _("Other public administration linked to a city")
 
 
+class ApplicationQuerySet(models.QuerySet):
+    """The effective eligibility verdict, defined once: the staff verdict when there is one,
+    else the verdict judged at submission."""
+
+    @staticmethod
+    def effective_verdict_expression():
+        return Coalesce(NullIf("verdict_override", Value("")), "verdict")
+
+    def with_effective_verdict(self, name: str = "effective_verdict"):
+        """Alias the verdict as `name` (filterable); use `annotate_effective_verdict` to read it."""
+        return self.alias(**{name: self.effective_verdict_expression()})
+
+    def annotate_effective_verdict(self, name: str = "verdict_shown"):
+        return self.annotate(**{name: self.effective_verdict_expression()})
+
+    def eligible(self):
+        return self.with_effective_verdict().filter(effective_verdict=Application.Verdict.ELIGIBLE)
+
+    def ineligible(self):
+        return self.with_effective_verdict().filter(
+            effective_verdict=Application.Verdict.INELIGIBLE
+        )
+
+    def visible_to_cities(self):
+        from ..status import visible_to_cities_q
+
+        return self.with_effective_verdict().filter(visible_to_cities_q())
+
+    def candidates_for_matching(self):
+        from ..status import candidate_for_matching_q
+
+        return self.with_effective_verdict().filter(candidate_for_matching_q())
+
+
 class Application(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         UNDER_REVIEW = "under_review", _("Under review")
         NEEDS_INFO = "needs_info", _("More information needed")
-        ELIGIBLE = "eligible", _("Eligible")
-        INELIGIBLE = "ineligible", _("Not eligible")
-        SHORTLISTED = "shortlisted", _("Shortlisted")
-        PAIRING_PROPOSED = "pairing_proposed", _("Pairing proposed")
         PAIRED = "paired", _("Paired")
         NOT_SELECTED = "not_selected", _("Not selected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -56,8 +87,6 @@ class Application(models.Model):
         YES = "yes", _("Yes, we can host and travel for site visits")
         TRAVEL_ONLY = "travel", _("We can travel, but not host")
         NO = "no", _("Not at the moment")
-
-    EDITABLE_STATUSES = (Status.DRAFT, Status.NEEDS_INFO)
 
     call = models.ForeignKey(
         Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call")
@@ -147,6 +176,8 @@ class Application(models.Model):
     verdict_override_reason = models.TextField(_("reason for the staff verdict"), blank=True)
     staff_message = models.TextField(_("what staff asked for"), blank=True)
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -166,7 +197,9 @@ class Application(models.Model):
 
     @property
     def is_editable(self):
-        return self.status in self.EDITABLE_STATUSES
+        from ..status import is_editable
+
+        return is_editable(self)
 
     @property
     def climate_plans_display(self):

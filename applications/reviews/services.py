@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 
+from .. import status as lifecycle
 from ..models import (
     Application,
     Review,
@@ -94,7 +95,7 @@ def review_submit(*, application: Application, reviewer, scores: dict, comment: 
         raise ValidationError(_("This application is not assigned to you."))
     if assignment.conflict:
         raise ValidationError(_("You declared a conflict of interest for this application."))
-    if application.status in (Status.DRAFT, Status.WITHDRAWN):
+    if not lifecycle.is_reviewable(application):
         raise ValidationError(_("Only submitted applications can be reviewed."))
     criteria = review_setup(call=application.call)
     if sorted(scores) != sorted(c.pk for c in criteria):

@@ -196,7 +196,7 @@ def test_new_user_checks_signs_up_applies_and_submits(
     # The status page says "Submitted"; editing is locked.
     expect(page).to_have_url(f"{live_server.url}/applications/{application.pk}/")
     expect(page.get_by_role("status")).to_have_text(
-        "Your application has been submitted. Thank you!"
+        "Your application has been submitted. By the call's rules it is eligible. Thank you!"
     )
     expect(main.locator("[data-status]")).to_have_text("Submitted")
     expect(main.get_by_role("link", name="Continue editing")).to_have_count(0)
