@@ -85,9 +85,7 @@ class EffectiveVerdictFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                Q(verdict_override=self.value()) | Q(verdict_override="", verdict=self.value())
-            )
+            return queryset.with_effective_verdict().filter(effective_verdict=self.value())
         return queryset
 
 
