@@ -1,11 +1,21 @@
-from django.contrib import admin
-from django.db.models import Count
+import csv
+import io
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import services
 from .models import (
     Call,
     CallMissionCity,
     CityItem,
     EligibleCountry,
+    FormerParticipant,
     MissionCity,
     MissionCityMembership,
     Topic,
@@ -91,3 +101,62 @@ class MissionCityMembershipAdmin(admin.ModelAdmin):
     list_filter = ["mission_city", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "user__name", "mission_city__name"]
     autocomplete_fields = ["user", "mission_city"]
+
+
+class FormerParticipantImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, with a header row: name, country (ISO code), kind (twin or pilot), cohort, "
+            "paired_with, source_url, source_note. Existing rows (same name and country) are "
+            "updated."
+        ),
+    )
+
+
+@admin.register(FormerParticipant)
+class FormerParticipantAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "kind", "cohort", "paired_with", "source_url"]
+    list_filter = ["kind", "cohort"]
+    search_fields = ["name", "paired_with", "source_note"]
+    change_list_template = "admin/cities/formerparticipant/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="cities_formerparticipant_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FormerParticipantImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                text = form.cleaned_data["file"].read().decode("utf-8-sig")
+                rows = list(csv.DictReader(io.StringIO(text)))
+                report = services.former_participants_import(rows=rows, by=request.user)
+            except UnicodeDecodeError:
+                form.add_error("file", _("The file is not UTF-8 text."))
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error("file", message)
+            else:
+                self.message_user(
+                    request, _("Imported: %(report)s.") % {"report": report}, messages.SUCCESS
+                )
+                return redirect("admin:cities_formerparticipant_changelist")
+        return render(
+            request,
+            "admin/cities/formerparticipant/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Import former Twin and Pilot Cities"),
+                "form": form,
+            },
+        )

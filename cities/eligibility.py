@@ -437,6 +437,20 @@ def _former_participant_reason(
         return Reason(
             RULE_NOT_FORMER_PARTICIPANT, False, _("No name of the authority was given.")
         ), ()
+    if not registry.former_participants:
+        # An empty registry proves nothing: say the check was not made, and let staff check.
+        return (
+            Reason(
+                RULE_NOT_FORMER_PARTICIPANT,
+                True,
+                _(
+                    "Whether %(name)s took part before as a Twin or Pilot City was not checked: "
+                    "the list of former participants is empty. Staff will check it."
+                )
+                % {"name": shown},
+            ),
+            (),
+        )
     match = registry.match_former_participant(shown, code)
     if match.exact:
         return (
@@ -486,13 +500,15 @@ def judge(candidate: Candidate, call: CallFacts, registry: Registry) -> Verdict:
     ]
     mission_reason, resembles = _mission_city_reason(candidate.name, code, registry)
     reasons.append(mission_reason)
+    unchecked = False
     if call.excludes_former_participants:
         former_reason, former_near = _former_participant_reason(candidate.name, code, registry)
         reasons.append(former_reason)
         resembles += tuple(n for n in former_near if n not in resembles)
+        unchecked = not registry.former_participants and bool(fold(candidate.name or ""))
     if not all(r.passed for r in reasons):
         verdict = INELIGIBLE
-    elif resembles:
+    elif resembles or unchecked:
         verdict = NEEDS_REVIEW
     else:
         verdict = ELIGIBLE

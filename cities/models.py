@@ -276,3 +276,37 @@ class MissionCityMembership(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+class FormerParticipant(models.Model):
+    """A city that took part in an earlier round as a Twin City or a Pilot City. Calls that
+    exclude former participants judge applicants against this registry; staff keep it in the
+    admin (with a CSV import), each row with its public source."""
+
+    class Kind(models.TextChoices):
+        TWIN = "twin", _("Twin City")
+        PILOT = "pilot", _("Pilot City")
+
+    name = models.CharField(_("name"), max_length=120)
+    country = CountryField(_("country"))
+    kind = models.CharField(_("took part as"), max_length=10, choices=Kind.choices)
+    cohort = models.CharField(
+        _("round"), max_length=60, blank=True, help_text=_("For example “2024 (cohort 2)”.")
+    )
+    paired_with = models.CharField(_("paired with"), max_length=200, blank=True)
+    source_url = models.URLField(_("source"), max_length=300)
+    source_note = models.CharField(_("what the source says"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("former Twin or Pilot City")
+        verbose_name_plural = _("former Twin and Pilot Cities")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "country"], name="former_participant_unique_name_country"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country.code})"

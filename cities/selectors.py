@@ -6,7 +6,14 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from .eligibility import CallFacts, Candidate, Registry, Verdict, judge
-from .models import Call, CallMissionCity, CityItem, EligibleCountry, MissionCity
+from .models import (
+    Call,
+    CallMissionCity,
+    CityItem,
+    EligibleCountry,
+    FormerParticipant,
+    MissionCity,
+)
 
 
 def call_current(*, when=None) -> Call | None:
@@ -47,10 +54,10 @@ def catalogue_city(*, call: Call, slug: str) -> CallMissionCity | None:
 
 
 def eligibility_registry() -> Registry:
-    """The reference data the eligibility rules judge against, as plain data, in 2 queries.
+    """The reference data the eligibility rules judge against, as plain data, in 3 queries.
 
-    Former Twin and Pilot Cities have no model yet, so that list is empty: a call that excludes
-    them judges every name as not a former participant until the registry exists.
+    While the registry of former Twin and Pilot Cities is empty, a call that excludes them says
+    the check was not made (and staff review the application), never that the city is not in it.
     """
     return Registry.build(
         eligible_countries=EligibleCountry.objects.values_list("country", "effective_from"),
@@ -60,7 +67,9 @@ def eligibility_registry() -> Registry:
                 "name", "country", "aliases"
             )
         ),
-        former_participants=(),
+        former_participants=FormerParticipant.objects.order_by("name").values_list(
+            "name", "country"
+        ),
     )
 
 

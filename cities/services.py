@@ -8,11 +8,21 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.services import record
 
-from .models import Call, CallMissionCity, CityItem, EligibleCountry, MissionCity, Topic
+from .models import (
+    Call,
+    CallMissionCity,
+    CityItem,
+    EligibleCountry,
+    FormerParticipant,
+    MissionCity,
+    Topic,
+)
 from .text import ascii_slug
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -108,10 +118,52 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
                 {"aliases": aliases},
                 create_only={"slug": ascii_slug(row["name"])},
             )
+    with (data_dir / "former_participants.csv").open(encoding="utf-8", newline="") as fh:
+        former_participants_import(rows=list(csv.DictReader(fh)), report=report)
     if report.changed:
         record(
             actor=None,
             action="reference_data.load",
+            note=str(report),
+            data=report.as_data(),
+        )
+    return report
+
+
+FORMER_COLUMNS = ("name", "country", "kind", "cohort", "paired_with", "source_url", "source_note")
+
+
+@transaction.atomic
+def former_participants_import(
+    *, rows: list[dict], report: LoadReport | None = None, by=None
+) -> LoadReport:
+    """Create or update former Twin and Pilot Cities from CSV rows (columns FORMER_COLUMNS;
+    name, country, kind and source_url required). All rows or none: a bad row raises a
+    ValidationError naming its line, and nothing is saved. A staff import is audited."""
+    standalone = report is None
+    report = report or LoadReport()
+    errors = []
+    for line, row in enumerate(rows, start=2):
+        row = {k: (row.get(k) or "").strip() for k in FORMER_COLUMNS}
+        row["country"] = row["country"].upper()
+        try:
+            _upsert(
+                FormerParticipant,
+                report,
+                {"name": row["name"], "country": row["country"]},
+                {k: row[k] for k in FORMER_COLUMNS if k not in ("name", "country")},
+            )
+        except ValidationError as exc:
+            messages = [f"{field}: {'; '.join(m)}" for field, m in exc.message_dict.items()]
+            errors.append(
+                _("Line %(line)d: %(errors)s") % {"line": line, "errors": " ".join(messages)}
+            )
+    if errors:
+        raise ValidationError(errors)
+    if standalone and report.changed:
+        record(
+            actor=by,
+            action="former_participants.import",
             note=str(report),
             data=report.as_data(),
         )

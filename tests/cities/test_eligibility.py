@@ -559,3 +559,15 @@ def test_registry_build_accepts_pairs_and_iterators():
 
     assert registry.eligible_countries == {"SE": dt.date(1995, 1, 1)}
     assert registry.mission_cities == (("Malmö", "SE", ()),)
+
+
+def test_former_participant_check_not_made_while_the_registry_is_empty():
+    verdict = judge(candidate(name="Exeter"), EXCLUDING_CALL, REGISTRY)
+
+    assert verdict.verdict == "needs_review"
+    assert verdict.reasons[-1] == Reason(
+        "not_former_participant",
+        True,
+        "Whether Exeter took part before as a Twin or Pilot City was not checked: the list "
+        "of former participants is empty. Staff will check it.",
+    )
