@@ -53,7 +53,7 @@ def catalogue_city(*, call: Call, slug: str) -> CallMissionCity | None:
     )
 
 
-def eligibility_registry() -> Registry:
+def eligibility_registry(*, former_participants: bool = True) -> Registry:
     """The reference data the eligibility rules judge against, as plain data, in 3 queries.
 
     While the registry of former Twin and Pilot Cities is empty, a call that excludes them says
@@ -69,7 +69,9 @@ def eligibility_registry() -> Registry:
         ),
         former_participants=FormerParticipant.objects.order_by("name").values_list(
             "name", "country"
-        ),
+        )
+        if former_participants
+        else (),
     )
 
 
@@ -87,4 +89,5 @@ def call_facts(call: Call) -> CallFacts:
 
 def eligibility_verdict(*, call: Call, candidate: Candidate) -> Verdict:
     """Judge `candidate` against `call` with the current reference data."""
-    return judge(candidate, call_facts(call), eligibility_registry())
+    registry = eligibility_registry(former_participants=call.excludes_former_participants)
+    return judge(candidate, call_facts(call), registry)
