@@ -70,6 +70,37 @@ class DecisionForm(forms.Form):
     override_city = forms.ModelChoiceField(queryset=CallMissionCity.objects.all(), required=False)
 
 
+class BulkApproveForm(forms.Form):
+    scope = forms.ChoiceField(
+        choices=[("all", _("all")), ("city", _("one Mission City")), ("score", _("above a score"))]
+    )
+    city = forms.ModelChoiceField(queryset=CallMissionCity.objects.none(), required=False)
+    min_score = forms.FloatField(required=False, min_value=0)
+
+    def __init__(self, *args, run, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = CallMissionCity.objects.filter(call=run.call)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "city" and not data.get("city"):
+            self.add_error("city", _("Choose a Mission City."))
+        if data.get("scope") == "score" and data.get("min_score") is None:
+            self.add_error("min_score", _("Give the lowest score."))
+        return data
+
+    def error_messages(self):
+        return [m for errors in self.errors.values() for m in errors]
+
+    def scope_kwargs(self) -> dict:
+        scope = self.cleaned_data["scope"]
+        if scope == "city":
+            return {"city": self.cleaned_data["city"]}
+        if scope == "score":
+            return {"min_score": self.cleaned_data["min_score"]}
+        return {}
+
+
 class CompareForm(forms.Form):
     other = forms.ModelChoiceField(queryset=MatchingRun.objects.none(), label=_("Compare with run"))
 
@@ -109,6 +140,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
         return [
             path("start/", view(self.start_view), name="matching_matchingrun_start"),
             path("<int:pk>/publish/", view(self.publish_view), name="matching_matchingrun_publish"),
+            path("<int:pk>/approve/", view(self.approve_view), name="matching_matchingrun_approve"),
             path(
                 "<int:pk>/proposal/<int:proposal_pk>/decide/",
                 view(self.decide_view),
@@ -204,24 +236,59 @@ class MatchingRunAdmin(admin.ModelAdmin):
         url = reverse("admin:matching_matchingrun_change", args=[pk])
         return redirect(f"{url}#city-{proposal.mission_city_id}")
 
-    def publish_view(self, request, pk):
+    def approve_view(self, request, pk):
+        """Approve pending proposals in bulk: all of the run, one Mission City's, or above a
+        score."""
         self._require_change(request)
         run = get_object_or_404(MatchingRun, pk=pk)
         if request.method != "POST":
             return redirect("admin:matching_matchingrun_change", pk)
+        form = BulkApproveForm(request.POST, run=run)
+        if not form.is_valid():
+            self.message_user(request, " ".join(form.error_messages()), messages.ERROR)
+            return redirect("admin:matching_matchingrun_change", pk)
         try:
-            pairings = services.run_publish(run=run, by=request.user)
+            n = services.proposals_approve_bulk(run=run, by=request.user, **form.scope_kwargs())
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, _("Approved proposals: %(n)d.") % {"n": n})
+        return redirect("admin:matching_matchingrun_change", pk)
+
+    def publish_view(self, request, pk):
+        """GET: what publishing will do (pairings, e-mails with a preview of each); POST: do it."""
+        self._require_change(request)
+        run = get_object_or_404(MatchingRun.objects.select_related("call"), pk=pk)
+        if run.published_at or run.status != MatchingRun.Status.SUCCEEDED:
+            self.message_user(request, _("This run cannot be published."), messages.ERROR)
+            return redirect("admin:matching_matchingrun_change", pk)
+        if request.method == "POST":
+            try:
+                pairings = services.run_publish(run=run, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return redirect("admin:matching_matchingrun_publish", pk)
             self.message_user(
                 request,
                 _(
-                    "Published pairings: %(n)d. The Twin Cities and the Mission Cities' "
-                    "members were e-mailed."
+                    "Published pairings: %(n)d. The Twin Cities, the Mission Cities' members and "
+                    "the applicants not selected were e-mailed."
                 )
                 % {"n": len(pairings)},
             )
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        return redirect("admin:matching_matchingrun_change", pk)
+            return redirect("admin:matching_matchingrun_change", pk)
+        plan = services.run_publication_plan(run=run)
+        return render(
+            request,
+            "admin/matching/matchingrun/publish.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Publish run %(id)d?") % {"id": run.pk},
+                "run": run,
+                "plan": plan,
+            },
+        )
 
     def compare_view(self, request, pk):
         run = get_object_or_404(MatchingRun, pk=pk)
@@ -255,6 +322,41 @@ class ProposalAdmin(admin.ModelAdmin):
         return False
 
 
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (internal; both sides are told the pairing was withdrawn)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class AnswerFilter(admin.SimpleListFilter):
+    """The pairing answers: confirmed by both, declined by either, or waiting."""
+
+    title = _("answers")
+    parameter_name = "answers"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("confirmed", _("Confirmed by both")),
+            ("declined", _("Declined (closed)")),
+            ("waiting", _("Waiting for an answer")),
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(pairing_answer_q(self.value())) if self.value() else queryset
+
+
+def pairing_answer_q(answer: str) -> Q:
+    C = Pairing.Confirmation
+    declined = Q(host_confirmation=C.DECLINED) | Q(twin_confirmation=C.DECLINED)
+    return {
+        "confirmed": Q(host_confirmation=C.CONFIRMED, twin_confirmation=C.CONFIRMED),
+        "declined": declined,
+        "waiting": ~declined & (Q(host_confirmation=C.PENDING) | Q(twin_confirmation=C.PENDING)),
+    }.get(answer, Q())
+
+
 @admin.register(Pairing)
 class PairingAdmin(admin.ModelAdmin):
     list_display = [
@@ -270,9 +372,49 @@ class PairingAdmin(admin.ModelAdmin):
     list_filter = ["call", "host_confirmation", "twin_confirmation"]
     search_fields = ["application__official_name", "mission_city__display_name"]
     readonly_fields = [f.name for f in Pairing._meta.fields]
+    actions = ["unpublish"]
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a published pairing is unpublished with a reason, never deleted
+
+    def get_list_filter(self, request):
+        return [AnswerFilter, *self.list_filter]
+
+    @admin.action(description=_("Unpublish the selected pairings (with a reason)…"))
+    def unpublish(self, request, queryset):
+        if "apply" in request.POST:
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                done = 0
+                for pairing in queryset:
+                    try:
+                        services.pairing_unpublish(
+                            pairing=pairing, by=request.user, reason=form.cleaned_data["reason"]
+                        )
+                        done += 1
+                    except ValidationError as exc:
+                        self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                self.message_user(
+                    request, _("Unpublished pairings: %(n)d; both sides were told.") % {"n": done}
+                )
+                return None
+        else:
+            form = ReasonForm()
+        return render(
+            request,
+            "admin/matching/pairing/unpublish.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Unpublish pairings"),
+                "pairings": queryset.select_related("application", "mission_city"),
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.display(description=_("run"))
     def run_link(self, obj):

@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from applications.models import Application, LearningNeed, Preference
 from cities.models import CallMissionCity, CityItem, Topic
 
-from .models import MatchingRun, Proposal
+from .models import MatchingRun, Pairing, Proposal
 
 
 def dashboard_data(*, call) -> dict:
@@ -87,7 +87,29 @@ def dashboard_data(*, call) -> dict:
         }
         for c in cities
     ]
+    declined = Q(host_confirmation=Pairing.Confirmation.DECLINED) | Q(
+        twin_confirmation=Pairing.Confirmation.DECLINED
+    )
+    answers = Pairing.objects.filter(call=call).aggregate(
+        confirmed=Count(
+            "pk",
+            filter=Q(
+                host_confirmation=Pairing.Confirmation.CONFIRMED,
+                twin_confirmation=Pairing.Confirmation.CONFIRMED,
+            ),
+        ),
+        declined=Count("pk", filter=declined),
+        waiting=Count(
+            "pk",
+            filter=~declined
+            & (
+                Q(host_confirmation=Pairing.Confirmation.PENDING)
+                | Q(twin_confirmation=Pairing.Confirmation.PENDING)
+            ),
+        ),
+    )
     return {
+        "answers": answers,
         "statuses": statuses,
         "verdicts": verdicts,
         "countries": [{"country": str(r["country"]), "count": r["n"]} for r in by_country],

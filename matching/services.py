@@ -4,6 +4,7 @@ import logging
 import time
 import traceback
 from collections import Counter
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,10 +14,15 @@ from django.utils.translation import gettext as _
 from applications import status as lifecycle
 from applications.models import Application, StatusChange
 from applications.selectors import application_recipients
-from applications.services import application_log, application_mark_paired
+from applications.services import (
+    application_log,
+    application_mark_not_selected,
+    application_mark_paired,
+    application_unpair,
+)
 from audit.services import record
 from cities.models import CallMissionCity, MissionCityMembership
-from twinning.emails import queue_email
+from twinning.emails import queue_email, render_email
 
 from . import engine, explanations, selectors
 from .engine.types import Context, InfeasiblePins, Params, Weights
@@ -258,6 +264,27 @@ def proposal_decide(*, proposal: Proposal, decision: str, by, reason: str = "", 
 
 
 @transaction.atomic
+def proposals_approve_bulk(
+    *, run: MatchingRun, by, city=None, min_score: float | None = None
+) -> int:
+    """Approve the pending proposals of a run at once: all of them, those of one Mission City,
+    or those scoring at least `min_score`. Each approval is audited as a single one is."""
+    if run.published_at:
+        raise ValidationError(_("This run has been published; start a new run to change it."))
+    if run.status != RunStatus.SUCCEEDED:
+        raise ValidationError(_("Only the proposals of a succeeded run can be approved."))
+    proposals = Proposal.objects.filter(run=run, decision=Proposal.Decision.PENDING)
+    if city is not None:
+        proposals = proposals.filter(mission_city=city)
+    if min_score is not None:
+        proposals = proposals.filter(score__gte=min_score)
+    proposals = list(proposals.select_related("run", "application", "mission_city"))
+    for proposal in proposals:
+        proposal_decide(proposal=proposal, decision=Proposal.Decision.APPROVED, by=by)
+    return len(proposals)
+
+
+@transaction.atomic
 def constraint_set(*, application, mission_city, kind: str, by, reason: str = "") -> PairConstraint:
     if mission_city.call_id != application.call_id:
         raise ValidationError(_("The Mission City must take part in the application's call."))
@@ -300,6 +327,8 @@ def _check_publishable(run, chosen):
     load.update(
         Pairing.objects.filter(call=run.call)
         .exclude(application_id__in=fresh)
+        .exclude(host_confirmation=Pairing.Confirmation.DECLINED)
+        .exclude(twin_confirmation=Pairing.Confirmation.DECLINED)
         .values_list("mission_city_id", flat=True)
     )
     cities = {p.final_city.pk: p.final_city for p in chosen}
@@ -316,22 +345,112 @@ def _check_publishable(run, chosen):
         )
 
 
+def _host_recipients(city) -> list[str]:
+    return list(
+        MissionCityMembership.objects.filter(
+            mission_city_id=city.mission_city_id, revoked_at__isnull=True
+        )
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+
+
+def _chosen(run):
+    return list(
+        Proposal.objects.filter(
+            run=run, decision__in=[Proposal.Decision.APPROVED, Proposal.Decision.OVERRIDDEN]
+        )
+        .select_related("application__call", "mission_city", "override_city")
+        .order_by("mission_city__display_name", "application__official_name")
+    )
+
+
+def _not_selected(run, chosen) -> list[Application]:
+    """The run's applicants that publication leaves without a pairing and that are still
+    waiting for an answer (submitted or under review): they are told kindly."""
+    paired = {p.application_id for p in chosen}
+    already = set(Pairing.objects.filter(call=run.call).values_list("application_id", flat=True))
+    ids = set((run.inputs or {}).get("applications", [])) - paired - already
+    return list(
+        Application.objects.filter(
+            pk__in=ids, status__in=lifecycle.transition("not_select").sources
+        ).order_by("official_name")
+    )
+
+
+@dataclass(frozen=True)
+class PlannedEmail:
+    template: str
+    to: list[str]
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class PublicationPlan:
+    pairings: list  # approved or changed proposals, each with .final_city
+    not_selected: list
+    emails: list[PlannedEmail]
+
+
+def _emails(run, chosen, not_selected) -> list[tuple[str, list[str], dict]]:
+    emails = []
+    for proposal in chosen:
+        application, city = proposal.application, proposal.final_city
+        details = proposal.details if city == proposal.mission_city else {}
+        twin = {
+            "application": application,
+            "city": city,
+            "why": explanations.for_applicant(details, city.display_name),
+        }
+        host = {
+            "application": application,
+            "city": city,
+            "why": explanations.for_city(details, application.official_name),
+        }
+        emails.append(("pairing_published_twin", application_recipients(application), twin))
+        emails.append(("pairing_published_host", _host_recipients(city), host))
+    n_pairings = len(chosen)
+    for application in not_selected:
+        emails.append(
+            (
+                "application_not_selected",
+                application_recipients(application),
+                {"application": application, "call": run.call, "n_pairings": n_pairings},
+            )
+        )
+    return emails
+
+
+def run_publication_plan(*, run: MatchingRun) -> PublicationPlan:
+    """What publishing the run would do: the pairings, the applicants told they were not
+    selected, and every e-mail with its recipients, subject and text (for the confirmation)."""
+    chosen = _chosen(run)
+    not_selected = _not_selected(run, chosen)
+    return PublicationPlan(
+        pairings=chosen,
+        not_selected=not_selected,
+        emails=[
+            PlannedEmail(template, to, *render_email(template=template, context=context))
+            for template, to, context in _emails(run, chosen, not_selected)
+        ],
+    )
+
+
 @transaction.atomic
 def run_publish(*, run: MatchingRun, by) -> list[Pairing]:
-    """Publish the approved (or changed) proposals: pairings, statuses and e-mails to both sides."""
+    """Publish the approved (or changed) proposals: pairings, statuses and e-mails to both sides;
+    the run's other applicants still waiting are told they were not selected this time."""
     run = MatchingRun.objects.select_for_update().get(pk=run.pk)
     if run.status != RunStatus.SUCCEEDED:
         raise ValidationError(_("Only a succeeded run can be published."))
     if run.published_at:
-        raise ValidationError(_("This run has already been published."))
-    chosen = list(
-        Proposal.objects.filter(
-            run=run, decision__in=[Proposal.Decision.APPROVED, Proposal.Decision.OVERRIDDEN]
-        ).select_related("application", "mission_city", "override_city")
-    )
+        raise ValidationError(_("This run has been published already."))
+    chosen = _chosen(run)
     if not chosen:
         raise ValidationError(_("Approve at least one proposal before publishing."))
     _check_publishable(run, chosen)
+    not_selected = _not_selected(run, chosen)
     pairings = []
     for proposal in chosen:
         city = proposal.final_city
@@ -347,39 +466,119 @@ def run_publish(*, run: MatchingRun, by) -> list[Pairing]:
                 "published_by": by,
                 "host_confirmation": Pairing.Confirmation.PENDING,
                 "twin_confirmation": Pairing.Confirmation.PENDING,
+                "host_reason": "",
+                "twin_reason": "",
             },
         )
         pairings.append(pairing)
-        application = proposal.application
-        application_mark_paired(application=application, city_name=city.display_name, by=by)
-        queue_email(
-            template="pairing_published_twin",
-            to=application_recipients(application),
-            context={
-                "application": application,
-                "city": city,
-                "why": explanations.for_applicant(pairing.details, city.display_name),
-            },
+        application_mark_paired(
+            application=proposal.application, city_name=city.display_name, by=by
         )
-        queue_email(
-            template="pairing_published_host",
-            to=list(
-                MissionCityMembership.objects.filter(
-                    mission_city_id=city.mission_city_id, revoked_at__isnull=True
-                ).values_list("user__email", flat=True)
-            ),
-            context={
-                "application": application,
-                "city": city,
-                "why": explanations.for_city(pairing.details, application.official_name),
-            },
+    for application in not_selected:
+        application_mark_not_selected(
+            application=application,
+            by=by,
+            note=_("Not paired when run %(run)d was published.") % {"run": run.pk},
         )
+    for template, to, context in _emails(run, chosen, not_selected):
+        queue_email(template=template, to=to, context=context)
     run.published_at = timezone.now()
     run.save(update_fields=["published_at"])
     record(
         actor=by,
         action="matching_run.publish",
         target=run,
-        data={"pairings": [p.pk for p in pairings]},
+        data={
+            "pairings": [p.pk for p in pairings],
+            "not_selected": [a.pk for a in not_selected],
+        },
     )
     return pairings
+
+
+@transaction.atomic
+def pairing_unpublish(*, pairing: Pairing, by, reason: str) -> None:
+    """Take a published pairing back (never a plain delete): the application returns under
+    review, both sides are told, the audit trail keeps who and why."""
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for unpublishing the pairing."))
+    pairing = (
+        Pairing.objects.select_for_update()
+        .select_related("application", "mission_city")
+        .get(pk=pairing.pk)
+    )
+    application, city = pairing.application, pairing.mission_city
+    application_log(
+        application=application,
+        by=by,
+        action=StatusChange.Action.PUBLICATION,
+        internal=True,
+        target=pairing,
+        note=_("Pairing with %(city)s unpublished: %(reason)s")
+        % {"city": city.display_name, "reason": reason.strip()},
+    )
+    context = {"application": application, "city": city}
+    to_twin, to_host = application_recipients(application), _host_recipients(city)
+    pairing.delete()
+    application_unpair(
+        application=application,
+        by=by,
+        note=_("The pairing with %(city)s was withdrawn by NetZeroCities.")
+        % {"city": city.display_name},
+    )
+    queue_email(template="pairing_unpublished", to=to_twin + to_host, context=context)
+
+
+def pairing_declined(*, pairing: Pairing, side: str, by) -> None:
+    """One side declined: the pairing is closed for the other side too, the application goes
+    back under review (and is never proposed to that Mission City again), the other side is
+    told (without the reason, which is for staff)."""
+    application, city = pairing.application, pairing.mission_city
+    application_unpair(
+        application=application,
+        by=by,
+        note=_(
+            "The pairing with %(city)s was declined, so it is closed. NetZeroCities will "
+            "look at the next steps with you."
+        )
+        % {"city": city.display_name},
+    )
+    constraint_set(
+        application=application,
+        mission_city=city,
+        kind=PairConstraint.Kind.FORBID,
+        by=by,
+        reason=_("The pairing was declined by the %(side)s.")
+        % {"side": _("Mission City") if side == "host" else _("Twin City")},
+    )
+    other = application_recipients(application) if side == "host" else _host_recipients(city)
+    queue_email(
+        template="pairing_closed",
+        to=other,
+        context={"application": application, "city": city, "declined_by": side},
+    )
+
+
+def pairing_confirmed_by_both(*, pairing: Pairing) -> None:
+    """Both sides confirmed: each receives the other's contacts."""
+    application, city = pairing.application, pairing.mission_city
+    host_contacts = list(
+        MissionCityMembership.objects.filter(
+            mission_city_id=city.mission_city_id, revoked_at__isnull=True
+        )
+        .select_related("user")
+        .order_by("user__email")
+    )
+    twin_contacts = list(application.representatives.order_by("position"))
+    context = {
+        "application": application,
+        "city": city,
+        "host_contacts": [
+            (m.user.get_full_name() or m.user.email, m.user.email) for m in host_contacts
+        ],
+        "twin_contacts": [(r.name, r.email) for r in twin_contacts],
+    }
+    queue_email(
+        template="pairing_contacts_twin", to=application_recipients(application), context=context
+    )
+    queue_email(template="pairing_contacts_host", to=_host_recipients(city), context=context)

@@ -191,6 +191,12 @@ ROWS = {
     "privacy_register": ("get", None, staff_only(reviewer=403)),
     "privacy_staff_export": ("get", None, staff_only(reviewer=403)),
     "privacy_retention": ("get", None, staff_only(reviewer=403)),
+    "admin:matching_matchingrun_approve": (
+        "post",
+        "run",
+        staff_only(reviewer=REDIRECT, superuser=REDIRECT),
+    ),
+    "admin:cities_formerparticipant_import": ("get", None, staff_only()),
 }
 
 # URL names without a row, and why. The standard admin views (add, change, delete, history of

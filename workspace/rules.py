@@ -62,11 +62,18 @@ def twin_answer_pending(user, pairing) -> bool:
     return pairing.twin_confirmation == Pairing.Confirmation.PENDING
 
 
+@rules.predicate
+def pairing_open(user, pairing) -> bool:
+    """Neither side declined: a declined pairing is closed for both."""
+    declined = Pairing.Confirmation.DECLINED
+    return declined not in (pairing.host_confirmation, pairing.twin_confirmation)
+
+
 rules.add_rule("workspace.use", is_workspace_member)
 rules.add_rule("workspace.view_city", is_member_of_city)
 rules.add_rule("workspace.edit_shortlist", is_member_of_city)
 # The Twin City's representatives are shown to a member of the Mission City it is paired with.
 rules.add_rule("workspace.view_contacts", is_host_of_pairing)
-rules.add_rule("workspace.answer_as_host", is_host_of_pairing & host_answer_pending)
+rules.add_rule("workspace.answer_as_host", is_host_of_pairing & host_answer_pending & pairing_open)
 rules.add_rule("workspace.view_as_twin", is_twin_of_pairing)
-rules.add_rule("workspace.answer_as_twin", is_twin_of_pairing & twin_answer_pending)
+rules.add_rule("workspace.answer_as_twin", is_twin_of_pairing & twin_answer_pending & pairing_open)

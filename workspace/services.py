@@ -12,6 +12,7 @@ from applications.models import Application, OrganisationMember, ShortlistEntry,
 from applications.services import application_log
 from audit.services import record
 from cities.models import CallMissionCity, MissionCity, MissionCityMembership
+from matching import services as matching_services
 from matching.models import Pairing
 from twinning.emails import queue_email
 
@@ -323,6 +324,11 @@ def _answer(*, pairing: Pairing, side: str, decision: str, reason: str, by) -> P
         .get(pk=pairing.pk)
     )
     field = f"{side}_confirmation"
+    other = "twin" if side == "host" else "host"
+    if getattr(pairing, f"{other}_confirmation") == Confirmation.DECLINED:
+        raise ValidationError(
+            _("The other city declined this pairing, so it is closed; nothing to confirm.")
+        )
     if getattr(pairing, field) != Confirmation.PENDING:
         raise ValidationError(
             _("This pairing has already been answered; contact the programme team to change it.")
@@ -356,6 +362,10 @@ def _answer(*, pairing: Pairing, side: str, decision: str, reason: str, by) -> P
         note=note % {"who": who, "partner": partner},
         target=pairing,
     )
+    if decision == Confirmation.DECLINED:
+        matching_services.pairing_declined(pairing=pairing, side=side, by=by)
+    elif getattr(pairing, f"{other}_confirmation") == Confirmation.CONFIRMED:
+        matching_services.pairing_confirmed_by_both(pairing=pairing)
     queue_email(
         template="workspace_pairing_answer",
         to=selectors.staff_recipients(),

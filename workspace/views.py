@@ -356,7 +356,7 @@ def pairing_answer(request, city_slug, pk):
         raise Http404
     here = reverse("workspace_pairings", args=[city.mission_city.slug])
     if not rules.test_rule("workspace.answer_as_host", request.user, pairing):
-        messages.info(request, _("This pairing has already been answered."))
+        messages.info(request, _answered_message(pairing))
         return redirect(here)
     form = PairingAnswerForm(request.POST, auto_id=f"pairing-{pairing.pk}-%s")
     if form.is_valid():
@@ -375,6 +375,13 @@ def pairing_answer(request, city_slug, pk):
     return _render_pairings(request, call, cities, city, failed=pairing.pk, form=form)
 
 
+def _answered_message(pairing):
+    declined = Pairing.Confirmation.DECLINED
+    if declined in (pairing.host_confirmation, pairing.twin_confirmation):
+        return _("This pairing was declined, so it is closed: there is nothing to confirm.")
+    return _("This pairing has already been answered.")
+
+
 def _confirmation_message(decision):
     if decision == Pairing.Confirmation.CONFIRMED:
         return _("Thank you: you confirmed the pairing. The programme team has been told.")
@@ -390,7 +397,7 @@ def twin_pairing(request, pk):
         raise Http404
     detail = reverse("application_detail", args=[application.pk])
     if not rules.test_rule("workspace.answer_as_twin", request.user, pairing):
-        messages.info(request, _("This pairing has already been answered."))
+        messages.info(request, _answered_message(pairing))
         return redirect(detail)
     form = PairingAnswerForm(request.POST or None, auto_id="twin-%s")
     if request.method == "POST" and form.is_valid():

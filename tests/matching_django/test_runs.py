@@ -152,12 +152,24 @@ def test_publish_sets_status_and_emails_both_sides(
     application = Application.objects.get(pk=proposal.application_id)
     assert application.status == "paired"
     twin_address = application.organisation.members.get().user.email
+    others = [a for a in three_applicants if a.pk != application.pk]
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted(
         [
             (twin_address, "[Twinning] You are paired with Torino"),
             ("host@torino.example", f"[Twinning] New Twin City: {application.official_name}"),
         ]
+        + [
+            (
+                a.organisation.members.get().user.email,
+                "[Twinning] Your application to the Open call",
+            )
+            for a in three_applicants
+            if a.pk != application.pk
+        ]
     )
+    assert sorted(
+        Application.objects.filter(pk__in=[a.pk for a in others]).values_list("status", flat=True)
+    ) == ["not_selected", "not_selected"]
     with pytest.raises(ValidationError):
         services.run_publish(run=run, by=staff)
 
