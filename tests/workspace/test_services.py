@@ -345,10 +345,16 @@ def test_host_decline_needs_a_reason_and_keeps_it_off_the_applicants_history(
     notes = list(
         StatusChange.objects.filter(application=pairing.application).values_list("note", flat=True)
     )
-    assert notes[-1] == "Mission City Torino declined the pairing with Plymouth."
+    assert notes[-2:] == [
+        "Mission City Torino declined the pairing with Plymouth.",
+        "The pairing with Torino was declined, so it is closed. NetZeroCities will look at the "
+        "next steps with you.",
+    ]
     assert not any("No capacity" in n for n in notes)
-    assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["twinning@localhost"], "[Twinning] Torino declined the pairing with Plymouth")
+    twin = pairing.application.organisation.members.get().user.email
+    assert sorted((m.to, m.subject) for m in mail.outbox) == [
+        ([twin], "[Twinning] Your pairing is closed"),
+        (["twinning@localhost"], "[Twinning] Torino declined the pairing with Plymouth"),
     ]
 
 
