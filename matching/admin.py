@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import Call, CallMissionCity
+from cities.selectors import call_current
 
 from . import explanations, selectors, services
 from .models import (
@@ -37,26 +38,56 @@ class MatchingSettingsAdmin(admin.ModelAdmin):
     list_select_related = ["call"]
 
 
+class PairConstraintForm(forms.ModelForm):
+    """Pin or forbid: the Mission City is one of the application's call (the current call's
+    when adding); who made it is recorded automatically."""
+
+    class Meta:
+        model = PairConstraint
+        fields = ["application", "mission_city", "kind", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        call = self.instance.application.call if self.instance.pk else call_current()
+        field = self.fields["mission_city"]
+        field.queryset = CallMissionCity.objects.filter(call=call).order_by("display_name")
+        field.label_from_instance = lambda c: c.display_name
+        field.label = _("Mission City of the call")
+        if call is not None:
+            field.help_text = _("The Mission Cities of %(call)s.") % {"call": call.title}
+
+    def clean(self):
+        data = super().clean()
+        application, city = data.get("application"), data.get("mission_city")
+        if application and city and city.call_id != application.call_id:
+            self.add_error(
+                "mission_city", _("The Mission City must take part in the application's call.")
+            )
+        return data
+
+
 @admin.register(PairConstraint)
 class PairConstraintAdmin(admin.ModelAdmin):
+    form = PairConstraintForm
     list_display = ["application", "mission_city", "kind", "reason", "created_by", "created_at"]
     list_select_related = ["application__call", "mission_city__call", "created_by"]
     list_filter = ["kind", "mission_city__call"]
     search_fields = ["application__official_name", "mission_city__display_name"]
     autocomplete_fields = ["application"]
-    raw_id_fields = ["mission_city"]
+    readonly_fields = ["created_by", "created_at"]
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.constraint_set(
-                application=obj.application,
-                mission_city=obj.mission_city,
-                kind=obj.kind,
-                reason=obj.reason,
-                by=request.user,
-            )
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        """Through the service (the form already refused what the service would)."""
+        constraint = services.constraint_set(
+            application=obj.application,
+            mission_city=obj.mission_city,
+            kind=obj.kind,
+            reason=obj.reason,
+            by=request.user,
+        )
+        obj.pk = constraint.pk
+        obj.created_by = constraint.created_by
+        obj.created_at = constraint.created_at
 
 
 class StartRunForm(forms.Form):

@@ -54,7 +54,7 @@ def run_json(*args):
 
 def test_eligibility_registry_builds_plain_data_in_two_queries(django_assert_num_queries):
     with django_assert_num_queries(2):
-        registry = eligibility_registry()
+        registry = eligibility_registry(former_participants=False)
 
     assert len(registry.eligible_countries) == 49
     assert registry.eligible_countries["EG"] == dt.date(2025, 4, 10)
@@ -62,6 +62,14 @@ def test_eligibility_registry_builds_plain_data_in_two_queries(django_assert_num
     assert len(registry.mission_cities) == 112
     assert ("Torino", "IT", ("Turin",)) in registry.mission_cities
     assert registry.former_participants == ()
+
+
+def test_eligibility_registry_with_former_participants_in_three_queries(
+    django_assert_num_queries,
+):
+    with django_assert_num_queries(3):
+        registry = eligibility_registry()
+    assert ("Jyväskylä", "FI") in registry.former_participants
 
 
 def test_call_facts_of_the_2025_call():

@@ -58,7 +58,7 @@ def test_bulk_approve_one_city(run, staff):
 def test_bulk_approve_above_a_score(run, staff):
     scores = sorted(set(Proposal.objects.filter(run=run).values_list("score", flat=True)))
     threshold = scores[-1]
-    above = [s for s in Proposal.objects.filter(run=run).values_list("score", flat=True)]
+    above = list(Proposal.objects.filter(run=run).values_list("score", flat=True))
     above = [s for s in above if s >= threshold]
     assert services.proposals_approve_bulk(run=run, by=staff, min_score=threshold) == len(above)
     approved = Proposal.objects.filter(run=run, decision="approved").values_list("score", flat=True)
