@@ -57,7 +57,8 @@ def test_staff_start_run_approve_and_publish(call_data, live_server, page: Page)
     row.get_by_label("Decision").select_option("approved")
     row.get_by_role("button", name="Save").click()
     expect(page.locator("tr.proposal", has_text="Plymouth")).to_contain_text("Approved")
-    page.get_by_role("button", name="Publish the approved pairings").click()
+    page.get_by_role("link", name="Review and publish the approved pairings…").click()
+    page.get_by_role("button", name="Publish and send the e-mails").click()
     expect(page.get_by_text("Published pairings: 1.")).to_be_visible()
 
     pairing = Pairing.objects.get()
@@ -66,6 +67,7 @@ def test_staff_start_run_approve_and_publish(call_data, live_server, page: Page)
         "Torino",
     )
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
+        ("bergamo@example.org", "[Twinning] Your application to the Open call"),
         ("host@torino.example", "[Twinning] New Twin City: Plymouth"),
         ("twin@plymouth.example", "[Twinning] You are paired with Torino"),
     ]
