@@ -46,6 +46,8 @@ upgrade: venv
 	npm update --package-lock-only --no-audit --no-fund --loglevel=error
 	$(MAKE) lock UV_FLAGS=--upgrade
 
+# Links in e-mails follow HOST and PORT unless SITE_URL is set.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo

@@ -99,7 +99,13 @@ def apply(request):
     )
     if not application.is_editable:
         return redirect("application_detail", pk=application.pk)
-    return redirect("application_step", pk=application.pk, step="organisation")
+    return redirect("application_step", pk=application.pk, step=_resume_step(application))
+
+
+def _resume_step(application) -> str:
+    """The first step with something missing (the review when nothing is)."""
+    missing = {m.step for m in selectors.application_missing(application)}
+    return next((s.slug for s in STEPS if s.slug in missing), "review")
 
 
 def _formset_initial(rows, fields):
@@ -302,6 +308,7 @@ def application_detail(request, pk):
             "printable": False,
             "can_withdraw": rules.test_rule("applications.withdraw", request.user, application),
             "can_restore": rules.test_rule("applications.restore", request.user, application),
+            "resume_step": _resume_step(application) if application.is_editable else None,
         },
     )
 

@@ -18,6 +18,22 @@ def _shows_workspace_link(request) -> bool:
     )
 
 
+def _account_next(request) -> str:
+    """Where "Sign in" and "Create an account" should bring the visitor back to: the page's own
+    `next` on the account pages, else the page itself (never an account page)."""
+    from urllib.parse import quote
+
+    path = request.path
+    if path.startswith("/accounts/"):
+        target = request.GET.get("next", "")
+    else:
+        target = request.get_full_path()
+    return f"?next={quote(target, safe='/')}" if target and target != "/" else ""
+
+
 def navigation(request) -> dict:
-    # A callable: templates call it (and read the session) only where the navigation is shown.
-    return {"show_workspace_link": lambda: _shows_workspace_link(request)}
+    # Callables: templates call them (and read the session) only where the navigation is shown.
+    return {
+        "show_workspace_link": lambda: _shows_workspace_link(request),
+        "account_next": lambda: _account_next(request),
+    }

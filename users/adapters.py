@@ -2,13 +2,30 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.apps import apps
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
+from django.urls import reverse
 
 from .tasks import task_send_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        """Without a `next`, each role lands on its home: staff on the dashboard, Mission City
+        members on the workspace, applicants on their applications."""
+        user = request.user
+        # By name: the users app sits below cities and applications.
+        MissionCityMembership = apps.get_model("cities", "MissionCityMembership")
+        OrganisationMember = apps.get_model("applications", "OrganisationMember")
+        if user.is_staff:
+            return reverse("staff_dashboard")
+        if MissionCityMembership.objects.filter(user=user, revoked_at__isnull=True).exists():
+            return reverse("workspace")
+        if OrganisationMember.objects.filter(user=user).exists():
+            return reverse("my_applications")
+        return super().get_login_redirect_url(request)
+
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}

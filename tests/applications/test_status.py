@@ -361,3 +361,56 @@ def test_restore_view_is_404_for_another_organisation(client, draft, applicant):
     services.application_withdraw(application=draft, by=applicant)
     client.force_login(UserFactory())
     assert client.get(reverse("application_restore", args=[draft.pk])).status_code == 404
+
+
+# Small things -----------------------------------------------------------------------------------
+
+
+def test_apply_resumes_a_draft_at_the_first_unfinished_step(client, draft, applicant):
+    from applications.models import Representative
+
+    client.force_login(applicant)
+    assert client.get(reverse("apply")).url == reverse(
+        "application_step", args=[draft.pk, "organisation"]
+    )
+    complete(draft, applicant)
+    Application.objects.filter(pk=draft.pk).update(hours_per_month=None)
+    assert client.get(reverse("apply")).url == reverse(
+        "application_step", args=[draft.pk, "commitment"]
+    )
+    Application.objects.filter(pk=draft.pk).update(hours_per_month=16)
+    assert client.get(reverse("apply")).url == reverse(
+        "application_step", args=[draft.pk, "review"]
+    )
+    assert Representative.objects.filter(application=draft).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [("staff", "/staff/dashboard/"), ("applicant", "/my-applications/"), ("nobody", "/")],
+)
+def test_sign_in_lands_each_role_on_its_home(client, draft, applicant, role, home):
+    user = {
+        "staff": UserFactory(is_staff=True, password="pw-Staff-2025!"),
+        "applicant": applicant,
+        "nobody": UserFactory(password="pw-Staff-2025!"),
+    }[role]
+    user.set_password("pw-Staff-2025!")
+    user.save()
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "pw-Staff-2025!"}
+    )
+    assert response.status_code == 302
+    assert response.url == home
+
+
+def test_top_bar_account_links_keep_next(client, db):
+    html = client.get("/mission-cities/?topic=energy").content.decode()
+    assert 'href="/accounts/signup/?next=/mission-cities/%3Ftopic%3Denergy"' in html
+    html = client.get("/accounts/login/?next=/apply/").content.decode()
+    assert 'href="/accounts/signup/?next=/apply/"' in html
