@@ -82,8 +82,16 @@ class OrganisationForm(forms.ModelForm):
         self.fields["authority_type"].choices = [("", "---------"), *AUTHORITY_TYPES]
         for name in ["country", "authority_type", "population", "website"]:
             self.fields[name].required = False
-        self.fields["population"].validators.append(MinValueValidator(1))
-        self.fields["population"].widget.attrs["min"] = 1
+        # One message per bad value: the form's own "at least 0" gives way to "at least 1".
+        population = self.fields["population"]
+        population.validators = [
+            v for v in population.validators if not isinstance(v, MinValueValidator)
+        ] + [
+            MinValueValidator(
+                1, message=_("Enter the number of inhabitants, a whole number above 0.")
+            )
+        ]
+        population.widget.attrs["min"] = 1
 
 
 class RepresentativeForm(forms.ModelForm):

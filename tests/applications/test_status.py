@@ -414,3 +414,20 @@ def test_top_bar_account_links_keep_next(client, db):
     assert 'href="/accounts/signup/?next=/mission-cities/%3Ftopic%3Denergy"' in html
     html = client.get("/accounts/login/?next=/apply/").content.decode()
     assert 'href="/accounts/signup/?next=/apply/"' in html
+
+
+def test_a_negative_population_gives_one_message(client, draft, applicant):
+    client.force_login(applicant)
+    response = client.post(
+        reverse("application_step", args=[draft.pk, "organisation"]),
+        {
+            "org-official_name": "Plymouth",
+            "org-population": "-5",
+            "rep-TOTAL_FORMS": "0",
+            "rep-INITIAL_FORMS": "0",
+            "save": "",
+        },
+    )
+    assert response.context["form"].errors["population"] == [
+        "Enter the number of inhabitants, a whole number above 0."
+    ]
