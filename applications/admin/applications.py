@@ -30,6 +30,7 @@ from ..reviews import services as review_services
 from .base import ReadOnlyInline
 from .filters import (
     AssignedToMeFilter,
+    CountryPresentFilter,
     EffectiveVerdictFilter,
     HasDocumentsFilter,
     PreferredCityFilter,
@@ -89,28 +90,31 @@ class StatusChangeInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+# No raw JSON on the change page: these lists are shown in words.
+RAW_JSON = ("verdict_reasons", "verdict_resembles", "climate_plans")
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     form = ApplicationAdminForm
+    # The key columns first, so that they show at 1280 px without scrolling.
     list_display = [
         "official_name",
-        "organisation",
-        "country",
-        "authority_type",
-        "target_year",
-        "effective_verdict_display",
         "status",
-        "submitted_at",
-        "preferred_cities",
+        "effective_verdict_display",
+        "country",
         "review_mean_display",
         "review_count_display",
+        "target_year",
+        "submitted_at",
+        "preferred_cities",
     ]
     list_select_related = ["call", "organisation"]
     list_filter = [
         "call",
         "status",
         EffectiveVerdictFilter,
-        "country",
+        CountryPresentFilter,
         TopicFilter,
         PreferredCityFilter,
         HasDocumentsFilter,
@@ -124,8 +128,15 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = [
         f.name
         for f in Application._meta.fields
-        if f.name not in ("verdict_override", "verdict_override_reason")
-    ] + ["eligibility_reasons", "review_summary", "staff_links"]
+        if f.name not in ("verdict_override", "verdict_override_reason", *RAW_JSON)
+    ] + [
+        "eligibility_reasons",
+        "resembles_display",
+        "climate_plans_text",
+        "review_summary",
+        "staff_links",
+    ]
+    exclude = list(RAW_JSON)
     inlines = [
         RepresentativeInline,
         LearningNeedInline,
@@ -173,6 +184,14 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("resembles"))
+    def resembles_display(self, obj):
+        return ", ".join(obj.verdict_resembles) or "—"
+
+    @admin.display(description=_("current climate plans"))
+    def climate_plans_text(self, obj):
+        return "; ".join(obj.climate_plans_display) or "—"
 
     @admin.display(description=_("eligibility"), ordering="verdict")
     def effective_verdict_display(self, obj):

@@ -132,3 +132,24 @@ class AssignedToMeFilter(admin.SimpleListFilter):
         if self.value() == "todo":
             return queryset.filter(mine).filter(~done)
         return queryset
+
+
+class CountryPresentFilter(admin.SimpleListFilter):
+    """Countries, listing only those of at least one application (not the 251 of ISO 3166)."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        from django_countries import countries
+
+        present = set(
+            model_admin.get_queryset(request)
+            .exclude(country="")
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        return sorted(((c, countries.name(c)) for c in present), key=lambda x: str(x[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset

@@ -134,6 +134,7 @@ PRIVACY_RETENTION_UNPAIRED_DAYS = env.int("PRIVACY_RETENTION_UNPAIRED_DAYS", def
 PRIVACY_RETENTION_PAIRS_DAYS = env.int("PRIVACY_RETENTION_PAIRS_DAYS", default=5 * 365)
 
 LANGUAGE_CODE = "en"
+FORMAT_MODULE_PATH = ["twinning.formats"]
 LANGUAGES = [("en", _("English"))]
 # Every user-facing string is marked for translation; English is the only language so far.
 # To add one: add it to LANGUAGES, set LOCALE_PATHS = [BASE_DIR / "locale"], create that

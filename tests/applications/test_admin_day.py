@@ -1,0 +1,46 @@
+"""The applications admin for a reviewer's day: key columns first, the country filter lists only
+countries present, European dates, no raw JSON on the change page."""
+
+import pytest
+from django.urls import reverse
+
+from applications import services
+from tests.factories import UserFactory
+
+from .conftest import complete
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_changelist_key_columns_first_and_countries_present_only(staff_client, draft, applicant):
+    complete(draft, applicant)
+    services.application_submit(application=draft, by=applicant)
+    response = staff_client.get(reverse("admin:applications_application_changelist"))
+    cl = response.context["cl"]
+    assert list(cl.list_display)[1:4] == ["official_name", "status", "effective_verdict_display"]
+    country_filter = next(
+        f for f in cl.filter_specs if getattr(f, "parameter_name", "") == "country"
+    )
+    assert country_filter.lookup_choices == [("GB", "United Kingdom")]
+
+
+def test_change_page_shows_words_not_json_and_european_dates(staff_client, draft, applicant):
+    complete(draft, applicant)
+    services.application_submit(application=draft, by=applicant)
+    draft.refresh_from_db()
+    html = staff_client.get(
+        reverse("admin:applications_application_change", args=[draft.pk])
+    ).content.decode()
+    assert '"rule":' not in html and "[&quot;secap&quot;]" not in html
+    assert "Sustainable Energy and Climate Action Plan (SECAP)" in html
+    assert draft.submitted_at.astimezone().strftime("%Y") in html
+    from django.utils import formats
+
+    assert formats.date_format(draft.submitted_at, "DATETIME_FORMAT").split(",")[0] in html
+    assert formats.get_format("SHORT_DATE_FORMAT") == "d/m/Y"
