@@ -151,6 +151,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "set_eligibility",
         "ask_for_information",
         "mark_not_selected",
+        "restore_withdrawn",
         "assign_to_me",
         "export_csv",
         "export_xlsx",
@@ -361,6 +362,24 @@ class ApplicationAdmin(admin.ModelAdmin):
             return None
         return self._intermediate(
             request, queryset, form, _("Mark as not selected"), "mark_not_selected"
+        )
+
+    @admin.action(description=_("Undo the withdrawal…"), permissions=["change"])
+    def restore_withdrawn(self, request, queryset):
+        """Staff restore withdrawn applications at any time, with a reason for the audit trail."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._each(
+                request,
+                queryset,
+                lambda a: services.application_restore(
+                    application=a, by=request.user, reason=form.cleaned_data["reason"]
+                ),
+                _("Withdrawals undone: %(n)d."),
+            )
+            return None
+        return self._intermediate(
+            request, queryset, form, _("Undo the withdrawal"), "restore_withdrawn"
         )
 
     @admin.action(description=_("Assign to me for review"), permissions=["change"])

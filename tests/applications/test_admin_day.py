@@ -44,3 +44,31 @@ def test_change_page_shows_words_not_json_and_european_dates(staff_client, draft
 
     assert formats.date_format(draft.submitted_at, "DATETIME_FORMAT").split(",")[0] in html
     assert formats.get_format("SHORT_DATE_FORMAT") == "d/m/Y"
+
+
+def test_staff_undo_a_withdrawal_from_the_admin_after_the_deadline(staff_client, draft, applicant):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from applications.models import Application, StatusChange
+
+    services.application_withdraw(application=draft, by=applicant, reason="")
+    draft.call.closes_at = timezone.now() - dt.timedelta(days=1)
+    draft.call.opens_at = timezone.now() - dt.timedelta(days=30)
+    draft.call.save()
+    url = reverse("admin:applications_application_changelist")
+    response = staff_client.post(
+        url,
+        {
+            "action": "restore_withdrawn",
+            "_selected_action": [draft.pk],
+            "apply": "1",
+            "reason": "Withdrawn by mistake, says the mayor's office",
+        },
+        follow=True,
+    )
+    assert "Withdrawals undone: 1." in [str(m) for m in response.context["messages"]]
+    assert Application.objects.get(pk=draft.pk).status == "draft"
+    last = StatusChange.objects.filter(application=draft).last()
+    assert last.note == "Withdrawal undone by staff: Withdrawn by mistake, says the mayor's office"
