@@ -821,12 +821,5 @@ def application_mark_not_selected(*, application: Application, by, note: str = "
         return False
     _set_status(application=application, to=Status.NOT_SELECTED, by=by)
     if note:
-        StatusChange.objects.create(
-            application=application,
-            internal=True,
-            from_status=Status.NOT_SELECTED,
-            to_status=Status.NOT_SELECTED,
-            by=by,
-            note=note,
-        )
+        application_log(application=application, by=by, internal=True, note=note)
     return True

@@ -578,6 +578,13 @@ def pairing_confirmed_by_both(*, pairing: Pairing) -> None:
         ],
         "twin_contacts": [(r.name, r.email) for r in twin_contacts],
     }
+    record(
+        actor=None,
+        action="pairing.contacts_exchanged",
+        target=pairing,
+        application=application,
+        data={"host": [e for _n, e in context["host_contacts"]], "twin": len(twin_contacts)},
+    )
     queue_email(
         template="pairing_contacts_twin", to=application_recipients(application), context=context
     )

@@ -46,6 +46,8 @@ NOT_STATE_CHANGING = {
     "workspace.services.invitation_check": "a check: raises ValidationError or returns",
     "matching.services.format_error": "formats an exception as text",
     "privacy.services.retention_overview": "reads what retention has due, per call",
+    "applications.services.application_judge": "judges the answers as they stand; saves nothing",
+    "matching.services.run_publication_plan": "what publishing would do; saves nothing",
     "matching.services.settings_for": (
         "reads a call's matching settings, creating the default row on first read; staff "
         "change the settings in the admin (Django's admin log)"
@@ -651,6 +653,61 @@ def s_digests_send(w):
 def s_reminders_send(w):
     _pair(w)
     return "reminder.send", lambda: pair_services.reminders_send()
+def s_application_restore(w):
+    a = _submitted(w)
+    app_services.application_withdraw(application=a, by=_owner(a))
+    return "application.status", lambda: app_services.application_restore(
+        application=a, by=_owner(a), reason="By mistake"
+    )
+
+
+def s_application_unpair(w):
+    pairing = _published(w)
+    return "application.publication", lambda: app_services.application_unpair(
+        application=pairing.application, by=w["staff"], note="Unpublished"
+    )
+
+
+def s_application_mark_not_selected(w):
+    a = _submitted(w)
+    return "application.status", lambda: app_services.application_mark_not_selected(
+        application=a, by=w["staff"], note="Not paired"
+    )
+
+
+def s_former_participants_import(w):
+    rows = [{"name": "Exeter", "country": "GB", "kind": "twin", "source_url": "https://x.org"}]
+    return "former_participants.import", lambda: city_services.former_participants_import(
+        rows=rows, by=w["staff"]
+    )
+
+
+def s_proposals_approve_bulk(w):
+    run = _succeeded_run(w)
+    return "application.matching", lambda: matching_services.proposals_approve_bulk(
+        run=run, by=w["staff"]
+    )
+
+
+def s_pairing_unpublish(w):
+    pairing = _published(w)
+    return "application.publication", lambda: matching_services.pairing_unpublish(
+        pairing=pairing, by=w["staff"], reason="Asked by Torino"
+    )
+
+
+def s_pairing_declined(w):
+    pairing = _published(w)
+    return "application.publication", lambda: matching_services.pairing_declined(
+        pairing=pairing, side="host", by=w["staff"]
+    )
+
+
+def s_pairing_confirmed_by_both(w):
+    pairing = _published(w)
+    return "pairing.contacts_exchanged", lambda: matching_services.pairing_confirmed_by_both(
+        pairing=pairing
+    )
 
 
 SCENARIOS = {
@@ -676,6 +733,14 @@ SCENARIOS = {
     "pairs.services.notification_preference_set": s_notification_preference_set,
     "pairs.services.digests_send": s_digests_send,
     "pairs.services.reminders_send": s_reminders_send,
+    "applications.services.application_restore": s_application_restore,
+    "applications.services.application_unpair": s_application_unpair,
+    "applications.services.application_mark_not_selected": s_application_mark_not_selected,
+    "cities.services.former_participants_import": s_former_participants_import,
+    "matching.services.proposals_approve_bulk": s_proposals_approve_bulk,
+    "matching.services.pairing_unpublish": s_pairing_unpublish,
+    "matching.services.pairing_declined": s_pairing_declined,
+    "matching.services.pairing_confirmed_by_both": s_pairing_confirmed_by_both,
     "applications.services.organisation_start": s_organisation_start,
     "applications.services.invitation_create": s_org_invitation_create,
     "applications.services.invitation_accept": s_org_invitation_accept,
