@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from applications.models import Application
 from cities.models import Call, CallMissionCity
 from cities.selectors import call_current
 
@@ -49,6 +50,13 @@ class PairConstraintForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         call = self.instance.application.call if self.instance.pk else call_current()
+        applications = self.fields["application"]
+        applications.queryset = (
+            Application.objects.filter(call=call)
+            .exclude(submitted_at=None)
+            .order_by("official_name")
+        )
+        applications.label_from_instance = lambda a: f"{a.official_name} ({a.country.code})"
         field = self.fields["mission_city"]
         field.queryset = CallMissionCity.objects.filter(call=call).order_by("display_name")
         field.label_from_instance = lambda c: c.display_name
@@ -73,7 +81,6 @@ class PairConstraintAdmin(admin.ModelAdmin):
     list_select_related = ["application__call", "mission_city__call", "created_by"]
     list_filter = ["kind", "mission_city__call"]
     search_fields = ["application__official_name", "mission_city__display_name"]
-    autocomplete_fields = ["application"]
     readonly_fields = ["created_by", "created_at"]
 
     def save_model(self, request, obj, form, change):

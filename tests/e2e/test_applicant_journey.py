@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 from applications.models import Application
 from cities.selectors import call_facts
 from tests.applications.pdfs import pdf_bytes
+from tests.e2e.axe import assert_accessible
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,9 @@ PASSWORD = "Tamar-Bridge-1961!"
 
 
 def shot(page: Page, name: str) -> None:
+    """A screenshot of each page of the journey, and axe-core on it (0 serious or critical)."""
     page.screenshot(path=str(SCREENSHOTS / f"journey-{name}.png"), full_page=True)
+    assert_accessible(page)
 
 
 def save_and_continue(page: Page) -> None:

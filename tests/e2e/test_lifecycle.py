@@ -199,3 +199,26 @@ def test_a_pairing_declined_by_the_mission_city_is_closed_for_the_twin_city(
         "This pairing was declined, so it is closed"
     )
     assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/applications/application/",
+        "/admin/matching/matchingrun/",
+        "/admin/matching/pairing/",
+        "/admin/matching/pairconstraint/add/",
+        "/admin/cities/formerparticipant/",
+        "/admin/cities/formerparticipant/import/",
+        "/admin/audit/auditentry/",
+        "/staff/dashboard/",
+    ],
+)
+def test_admin_pages_staff_use_are_accessible(open_call, live_server, watched_page, path):
+    page = watched_page
+    submitted(open_call, "Plymouth", "GB", ["Torino"])
+    sign_in(page, live_server, UserFactory(is_staff=True, is_superuser=True))
+    page.goto(live_server.url + path)
+    expect(page.locator("#content")).to_be_visible()
+    assert_accessible(page)

@@ -14,6 +14,7 @@ from applications.models import Application
 from cities.models import Call
 from cities.services import call_copy
 from tests.builders import submitted_application
+from tests.e2e.axe import assert_accessible
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -56,9 +57,11 @@ def test_review_request_information_resubmit_and_export(
     page.get_by_label("Action:").select_option(label="Assign to me for review")
     page.get_by_role("button", name="Go").click()
     expect(page.get_by_text("Assigned to you: 1.")).to_be_visible()
+    assert_accessible(page)  # the changelist
     page.goto(live_server.url + f"/admin/applications/application/{application.pk}/review/")
     for radio in page.locator("input[type=radio][value='4']").all():
         radio.check()
+    assert_accessible(page)  # the review page
     page.get_by_label("Comment").fill("Strong commitment.")
     page.get_by_role("button", name="Save the review").click()
     expect(page.get_by_text("Your review is saved.")).to_be_visible()
@@ -67,11 +70,14 @@ def test_review_request_information_resubmit_and_export(
     page.get_by_role("checkbox", name="Select this object for an action - Plymouth").check()
     page.get_by_label("Action:").select_option(label="Ask for more information…")
     page.get_by_role("button", name="Go").click()
+    assert_accessible(page)  # the action's form
     page.get_by_label("What information is needed? (sent to the applicant)").fill(
         "Please give the population from the latest census."
     )
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_text("Asked for more information: 1.")).to_be_visible()
+    page.goto(live_server.url + f"/admin/applications/application/{application.pk}/change/")
+    assert_accessible(page)  # the change page
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["twin@plymouth.example"], "[Twinning] Please complete your application")
     ]

@@ -20,6 +20,7 @@ from applications.models import ShortlistEntry
 from cities.models import MissionCityMembership
 from matching.models import Pairing
 from tests.builders import city, published_pairing, submitted_application
+from tests.e2e.axe import assert_accessible
 from tests.factories import UserFactory
 from workspace import services
 
@@ -31,7 +32,9 @@ PASSWORD = "Mole-Antonelliana-1889!"
 
 
 def shot(page: Page, name: str) -> None:
+    """A screenshot of each page of the journey, and axe-core on it (0 serious or critical)."""
     page.screenshot(path=str(SCREENSHOTS / f"workspace-{name}.png"), full_page=True)
+    assert_accessible(page)
 
 
 def test_invited_member_accepts_browses_shortlists_and_confirms_a_pairing(

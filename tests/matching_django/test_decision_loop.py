@@ -237,3 +237,25 @@ def test_dashboard_pairing_answers_link_to_filtered_lists(client, run, staff, ho
     )
     listed = client.get(changelist, {"answers": "declined"}).context["cl"].result_count
     assert listed == 1
+
+
+def test_pin_form_lists_the_calls_mission_cities_and_records_the_author(
+    client, open_call, three_applicants, staff
+):
+    client.force_login(staff)
+    url = reverse("admin:matching_pairconstraint_add")
+    form = client.get(url).context["adminform"].form
+    assert set(form.fields["mission_city"].queryset.values_list("call__slug", flat=True)) == {
+        "open"
+    }
+    assert "created_by" not in form.fields
+    plymouth = three_applicants[0]
+    torino = CallMissionCity.objects.get(call=open_call, display_name="Torino")
+    response = client.post(
+        url,
+        {"application": plymouth.pk, "mission_city": torino.pk, "kind": "pin", "reason": "Asked"},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1 and "was added successfully" in messages[0]
+    assert PairConstraint.objects.get().created_by == staff
