@@ -5,9 +5,16 @@ import pytest
 from django.urls import reverse
 
 from applications import services
+from tests.builders import fill_application
 from tests.factories import UserFactory
 
-from .conftest import complete
+
+def complete(application, user, *, target_year=2050):
+    """Every answer given through the services (tests.builders), on this same object."""
+    fill_application(application, by=user, target_year=target_year)
+    application.refresh_from_db()
+    return application
+
 
 pytestmark = pytest.mark.django_db
 

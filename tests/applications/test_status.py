@@ -16,9 +16,16 @@ from applications import services
 from applications import status as lifecycle
 from applications.management.commands.lifecycle_table import lifecycle_document
 from applications.models import Application, StatusChange
+from tests.builders import fill_application
 from tests.factories import UserFactory
 
-from .conftest import complete
+
+def complete(application, user, *, target_year=2050):
+    """Every answer given through the services (tests.builders), on this same object."""
+    fill_application(application, by=user, target_year=target_year)
+    application.refresh_from_db()
+    return application
+
 
 S = Application.Status
 A, ST, SY = lifecycle.Actor.APPLICANT, lifecycle.Actor.STAFF, lifecycle.Actor.SYSTEM

@@ -14,11 +14,8 @@ from applications.models import Application
 from cities.models import CallMissionCity, MissionCity, MissionCityMembership
 from matching import services as matching_services
 from matching.models import Pairing
-from tests.applications.conftest import complete
+from tests.builders import city, fill_application, published_pairing, submitted_application
 from tests.factories import UserFactory
-from tests.matching_django.conftest import submitted
-from tests.workspace.helpers import city, publish
-from tests.workspace.helpers import submitted as ws_submitted
 
 from .axe import assert_accessible
 
@@ -40,7 +37,7 @@ def test_ineligible_submission_is_told_then_withdrawn_and_restored(
     user = UserFactory(email="officer@plymouth.example")
     organisation = app_services.organisation_start(user=user, name="Plymouth", country="GB")
     draft = app_services.application_start(organisation=organisation, call=open_call, by=user)
-    complete(draft, user, target_year=2055)  # saved by the service; the form refuses it
+    fill_application(draft, by=user, target_year=2055)  # saved by the service; not the form
     sign_in(page, live_server, user)
 
     # Before submitting: the review step says what the rules make of the answers.
@@ -100,7 +97,7 @@ def test_staff_bulk_approve_confirm_publication_and_unmatched_email(
         ("Girona", "ES", ["Torino"]),
         ("Bergamo", "IT", ["Gabrovo"]),
     ]:
-        submitted(open_call, name, country, prefs)
+        submitted_application(open_call, name, country=country, prefs=prefs)
     host = UserFactory(email="host@torino.example")
     MissionCityMembership.objects.create(
         user=host, mission_city=MissionCity.objects.get(name="Torino")
@@ -165,8 +162,8 @@ def test_a_pairing_declined_by_the_mission_city_is_closed_for_the_twin_city(
     page = watched_page
     main = page.get_by_role("main")
     torino = city(open_call, "Torino")
-    plymouth = ws_submitted(open_call, "Plymouth", prefs=("Torino",))
-    pairing = publish(plymouth, torino)
+    plymouth = submitted_application(open_call, "Plymouth", prefs=("Torino",))
+    pairing = published_pairing(plymouth, torino)
     host = UserFactory(email="host@torino.example")
     MissionCityMembership.objects.create(user=host, mission_city_id=torino.mission_city_id)
     twin = plymouth.organisation.members.get().user
@@ -217,7 +214,7 @@ def test_a_pairing_declined_by_the_mission_city_is_closed_for_the_twin_city(
 )
 def test_admin_pages_staff_use_are_accessible(open_call, live_server, watched_page, path):
     page = watched_page
-    submitted(open_call, "Plymouth", "GB", ["Torino"])
+    submitted_application(open_call, "Plymouth", prefs=["Torino"])
     sign_in(page, live_server, UserFactory(is_staff=True, is_superuser=True))
     page.goto(live_server.url + path)
     expect(page.locator("#content")).to_be_visible()

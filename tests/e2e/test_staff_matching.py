@@ -67,7 +67,7 @@ def test_staff_start_run_approve_and_publish(call_data, live_server, page: Page)
         "Torino",
     )
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
-        ("bergamo@example.org", "[Twinning] Your application to the Open call"),
+        ("officer@bergamo.example", "[Twinning] Your application to the Open call"),
         ("host@torino.example", "[Twinning] New Twin City: Plymouth"),
         ("twin@plymouth.example", "[Twinning] You are paired with Torino"),
     ]

@@ -215,7 +215,8 @@ def test_contacts_exchanged_when_both_confirm(run, staff, host, django_capture_o
     to_host = contacts[f"[Twinning] Both cities confirmed: your contacts at {name}"]
     assert (to_twin.to, to_host.to) == ([twin.email], ["host@torino.example"])
     assert "Anna Host <host@torino.example>" in to_twin.body
-    assert "Ada Lovelace <ada@plymouth.example>" in to_host.body
+    slug = name.lower()
+    assert f"Officer of {name} <contact@{slug}.example>" in to_host.body
 
 
 def test_dashboard_pairing_answers_link_to_filtered_lists(client, run, staff, host):
