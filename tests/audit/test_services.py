@@ -653,6 +653,8 @@ def s_digests_send(w):
 def s_reminders_send(w):
     _pair(w)
     return "reminder.send", lambda: pair_services.reminders_send()
+
+
 def s_application_restore(w):
     a = _submitted(w)
     app_services.application_withdraw(application=a, by=_owner(a))
