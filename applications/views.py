@@ -41,6 +41,7 @@ from .forms import (
 from .models import (
     MAX_REPRESENTATIVES,
     MAX_TOPIC_ROWS,
+    Application,
     Document,
     OrganisationInvitation,
 )
