@@ -21,6 +21,7 @@ HOSTS = _(
     "Mission Cities the applicant agreed to share with (contacts only after a published pairing)"
 )
 HOST_MEMBERS = _("the members of the same Mission City")
+PAIR = _("the members of both sides of the pair")
 
 APPLICANT_RETENTION = _(
     "Until the call's retention period ends: for applicants not paired, the call's 'unpaired' "
@@ -319,6 +320,123 @@ REGISTER: tuple[Holding, ...] = (
             "email": _("invited e-mail address"),
             "invited_by": _("who invited"),
             "accepted_by": _("who accepted"),
+        },
+    ),
+    Holding(
+        "pairs.PlanTemplate",
+        _("The programme plan a call defines"),
+        _("Kept"),
+        (STAFF,),
+        not_personal={"note": _("staff's description of the plan")},
+    ),
+    Holding(
+        "pairs.MilestoneTemplate",
+        _("The programme plan a call defines"),
+        _("Kept"),
+        (STAFF,),
+        not_personal={"title": _("a milestone"), "description": _("a milestone")},
+    ),
+    Holding(
+        "pairs.PairDocument",
+        _("Documents a pair shares during the programme"),
+        APPLICANT_RETENTION,
+        (PAIR, STAFF),
+        personal={
+            "file": _("an uploaded PDF (may name people)"),
+            "title": _("title given by the uploader"),
+            "original_name": _("file name"),
+            "uploaded_by": _("who uploaded it"),
+        },
+        not_personal={"sha256": _("a checksum")},
+    ),
+    Holding(
+        "pairs.Milestone",
+        _("The pair's programme plan and its progress"),
+        APPLICANT_RETENTION,
+        (PAIR, STAFF),
+        personal={"done_by": _("who marked it done"), "evidence_note": _("evidence (free text)")},
+        not_personal={"title": _("a milestone"), "description": _("a milestone")},
+    ),
+    Holding(
+        "pairs.LearningAgendaItem",
+        _("What the pair works on"),
+        APPLICANT_RETENTION,
+        (PAIR, STAFF),
+        personal={"added_by": _("who added it")},
+    ),
+    Holding(
+        "pairs.Meeting",
+        _("Meetings and site visits of a pair"),
+        APPLICANT_RETENTION,
+        (PAIR, STAFF),
+        personal={
+            "participants": _("who took part (names)"),
+            "record": _("a short record (free text)"),
+            "travel_plan": _("a site visit's travel plan (free text)"),
+            "created_by": _("who recorded it"),
+        },
+        not_personal={"city": _("where it took place")},
+    ),
+    Holding(
+        "pairs.Message",
+        _("The pair's message thread"),
+        APPLICANT_RETENTION,
+        (PAIR, STAFF),
+        personal={"author": _("who wrote it"), "body": _("the message (free text)")},
+    ),
+    Holding(
+        "pairs.PlanVersion",
+        _("The Twin City's replication plan, versioned"),
+        APPLICANT_RETENTION,
+        (PAIR, STAFF),
+        personal={"submitted_by": _("who submitted it"), "summary": _("summary (free text)")},
+    ),
+    Holding(
+        "pairs.PlanFeedback",
+        _("The Mission City's feedback on a plan version"),
+        APPLICANT_RETENTION,
+        (PAIR, STAFF),
+        personal={"author": _("who wrote it"), "body": _("the feedback (free text)")},
+    ),
+    Holding(
+        "pairs.PairEvent",
+        _("What happened in a pair space (activity, digests)"),
+        APPLICANT_RETENTION,
+        (PAIR, STAFF),
+        personal={"actor": _("who did it"), "summary": _("what happened (may name people)")},
+        not_personal={"from_status": _("a status"), "to_status": _("a status")},
+    ),
+    Holding(
+        "pairs.NotificationPreference",
+        _("How a person wants to hear of pair activity"),
+        ACCOUNT_RETENTION,
+        (SELF, STAFF),
+        personal={"user": _("the account")},
+    ),
+    Holding(
+        "pairs.Notification",
+        _("Pair activity waiting for a person's digest"),
+        ACCOUNT_RETENTION,
+        (SELF, STAFF),
+        personal={"user": _("the account")},
+    ),
+    Holding(
+        "pairs.Reminder",
+        _("Reminders sent once (milestones, inactive pairs)"),
+        APPLICANT_RETENTION,
+        (STAFF,),
+        personal={"recipients": _("e-mail addresses the reminder went to")},
+        not_personal={"key": _("what the reminder was about (ids and dates)")},
+    ),
+    Holding(
+        "pairs.OutcomeSurvey",
+        _("The closing survey of each side of a pair"),
+        APPLICANT_RETENTION,
+        (PAIR, STAFF),
+        personal={
+            "respondent": _("who answered"),
+            "gained": _("what the Mission City gained (free text)"),
+            "comment": _("a comment (free text)"),
         },
     ),
     Holding(
