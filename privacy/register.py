@@ -280,6 +280,7 @@ REGISTER: tuple[Holding, ...] = (
         (STAFF,),
         personal={"decided_by": _("who decided"), "decision_reason": _("reason (free text)")},
         not_personal={
+            "details": _("the evidence behind the score, about authorities and actions"),
             "components": _("scores"),
             "reasons": _("reasons about authorities"),
             "explanation": _("reasons about authorities"),
@@ -302,7 +303,10 @@ REGISTER: tuple[Holding, ...] = (
             "host_reason": _("the Mission City's reason (free text)"),
             "twin_reason": _("the Twin City's reason (free text)"),
         },
-        not_personal={"explanation": _("reasons about authorities")},
+        not_personal={
+            "explanation": _("reasons about authorities"),
+            "details": _("the evidence behind the score, about authorities and actions"),
+        },
     ),
     Holding(
         "cities.MissionCityMembership",

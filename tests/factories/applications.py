@@ -4,6 +4,7 @@ as the applicant leaves it (complete, submitted), use the builders in `tests.bui
 import factory
 
 from applications.models import (
+    ActionInterest,
     Application,
     DeadlineReminder,
     Document,
@@ -24,7 +25,7 @@ from applications.models import (
 )
 from tests.applications.pdfs import pdf_bytes
 
-from .cities import CallFactory, CallMissionCityFactory, TopicFactory
+from .cities import CallFactory, CallMissionCityFactory, CityItemFactory, TopicFactory
 from .users import UserFactory
 
 
@@ -196,3 +197,14 @@ class DeadlineReminderFactory(factory.django.DjangoModelFactory):
     kind = DeadlineReminder.Kind.WEEK
     deadline = factory.SelfAttribute("application.call.closes_at")
     recipients = "officer@example.org"
+
+
+class ActionInterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionInterest
+
+    application = factory.SubFactory(ApplicationFactory)
+    action = factory.SubFactory(
+        CityItemFactory,
+        participation__call=factory.SelfAttribute("...application.call"),
+    )
