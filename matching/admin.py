@@ -179,6 +179,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
             path("start/", view(self.start_view), name="matching_matchingrun_start"),
             path("<int:pk>/publish/", view(self.publish_view), name="matching_matchingrun_publish"),
             path("<int:pk>/approve/", view(self.approve_view), name="matching_matchingrun_approve"),
+            path("<int:pk>/restart/", view(self.restart_view), name="matching_matchingrun_restart"),
             path(
                 "<int:pk>/proposal/<int:proposal_pk>/decide/",
                 view(self.decide_view),
@@ -327,6 +328,19 @@ class MatchingRunAdmin(admin.ModelAdmin):
                 "plan": plan,
             },
         )
+
+    def restart_view(self, request, pk):
+        """A failed run (its worker died, or it ran past its time limit) is started again."""
+        self._require_change(request)
+        run = get_object_or_404(MatchingRun, pk=pk)
+        if request.method != "POST":
+            return redirect("admin:matching_matchingrun_change", pk)
+        try:
+            services.run_restart(run=run, by=request.user)
+            self.message_user(request, _("Run %(id)d was queued again.") % {"id": run.pk})
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return redirect("admin:matching_matchingrun_change", pk)
 
     def compare_view(self, request, pk):
         run = get_object_or_404(MatchingRun, pk=pk)

@@ -5,7 +5,9 @@ import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -72,10 +74,92 @@ def run_start(*, call, mode: str = MatchingRun.Mode.CHOICES, by=None, enqueue=Tr
     )
     record(actor=by, action="matching_run.start", target=run, data={"mode": mode})
     if enqueue:
-        from .tasks import task_run_matching
-
-        transaction.on_commit(lambda: task_run_matching.delay(run_id=run.pk), robust=True)
+        transaction.on_commit(lambda: run_enqueue(run_id=run.pk))
     return run
+
+
+def run_enqueue(*, run_id: int) -> bool:
+    """Hand a queued run to the worker. A broker outage leaves it "queued" (logged); the run
+    sweeper queues it again. The run row is the stored task: queuing twice is harmless."""
+    from .tasks import task_run_matching
+
+    try:
+        task_run_matching.delay(run_id=run_id)
+    except Exception:
+        logger.warning(
+            "Matching run %s not queued (broker unavailable); the sweeper will retry",
+            run_id,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+def _time_limit() -> timedelta:
+    return timedelta(seconds=django_settings.MATCHING_RUN_TIME_LIMIT)
+
+
+def runs_sweep() -> dict:
+    """Periodic: fail runs stuck in "running" past the time limit (their worker died), and
+    queue again runs left "queued" by a broker outage. Idempotent."""
+    now = timezone.now()
+    stale = list(
+        MatchingRun.objects.filter(
+            status=RunStatus.RUNNING, started_at__lt=now - _time_limit()
+        ).values_list("pk", flat=True)
+    )
+    for run_id in stale:
+        run_fail(
+            run_id=run_id,
+            error=_(
+                "The run was still running after %(minutes)s minutes: its worker stopped or "
+                "it took too long. Restart it from the run page."
+            )
+            % {"minutes": round(_time_limit().total_seconds() / 60, 1)},
+            only_running=True,
+        )
+    grace = timedelta(seconds=django_settings.MATCHING_QUEUED_GRACE_SECONDS)
+    queued = list(
+        MatchingRun.objects.filter(status=RunStatus.QUEUED, created_at__lt=now - grace).values_list(
+            "pk", flat=True
+        )
+    )
+    for run_id in queued:
+        run_enqueue(run_id=run_id)
+    return {"failed": stale, "queued": queued}
+
+
+def run_restart(*, run: MatchingRun, by) -> MatchingRun:
+    """Staff: start a failed run again with the same parameters (same row, error cleared)."""
+    with transaction.atomic():
+        locked = MatchingRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != RunStatus.FAILED:
+            raise ValidationError(_("Only a failed run can be restarted."))
+        if locked.published_at:
+            raise ValidationError(_("A published run cannot be restarted."))
+        locked.status = RunStatus.QUEUED
+        locked.progress = 0
+        locked.progress_message = ""
+        locked.warnings = [
+            *locked.warnings,
+            _("Restarted by %(who)s after: %(error)s")
+            % {"who": getattr(by, "email", "staff"), "error": locked.error.splitlines()[0]}
+            if locked.error
+            else _("Restarted."),
+        ]
+        locked.error = ""
+        locked.started_at = None
+        locked.finished_at = None
+        locked.save()
+        record(
+            actor=by,
+            action="matching_run.restart",
+            target=locked,
+            note=locked.warnings[-1],
+        )
+        transaction.on_commit(lambda: run_enqueue(run_id=locked.pk))
+    logger.info("Matching run %s restarted by %s", locked.pk, getattr(by, "pk", None))
+    return locked
 
 
 def _progress(run_id, percent, message):
@@ -86,15 +170,18 @@ def run_execute(*, run_id: int, keep_candidates: bool = False) -> MatchingRun:
     """Compute a run's proposals. Idempotent: a finished run is left as it is, and a re-delivered
     run replaces its own proposals, never another run's or the published pairings."""
     run = MatchingRun.objects.select_related("call").get(pk=run_id)
-    if run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
-        return run
     started = time.perf_counter()
-    MatchingRun.objects.filter(pk=run_id).update(
+    # Claim: only a queued run starts. Of two deliveries of the same task, one claims it and
+    # the other leaves it alone; a finished or failed run is never computed again.
+    claimed = MatchingRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.RUNNING,
         started_at=timezone.now(),
         progress=5,
         progress_message=_("Reading applications"),
     )
+    if not claimed:
+        run.refresh_from_db()
+        return run
     p = run.parameters
     applicants = selectors.engine_applicants(call=run.call)
     hosts = [
@@ -159,7 +246,7 @@ def run_execute(*, run_id: int, keep_candidates: bool = False) -> MatchingRun:
             "mission_cities": [h.id for h in hosts],
         }
         run.stats = _jsonable(result.stats)
-        run.warnings = list(result.warnings)
+        run.warnings = [*run.warnings, *result.warnings]  # keeps notes of restarts
         run.objective = result.objective
         run.blocking_pairs = result.blocking_pairs
         run.finished_at = timezone.now()
@@ -196,18 +283,24 @@ def _jsonable(value):
     return str(value)
 
 
+def run_requeue(*, run_id: int) -> None:
+    """Give a running run back to the queue before its task retries (a transient error)."""
+    MatchingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.QUEUED, progress=0, progress_message=""
+    )
+
+
 @transaction.atomic
-def run_fail(*, run_id: int, error: str) -> MatchingRun:
+def run_fail(*, run_id: int, error: str, only_running: bool = False) -> MatchingRun:
     """Mark a run failed; earlier runs and published pairings are untouched."""
-    failed = (
-        MatchingRun.objects.filter(pk=run_id)
-        .exclude(status=RunStatus.SUCCEEDED)
-        .update(
-            status=RunStatus.FAILED,
-            error=error[:10000],
-            finished_at=timezone.now(),
-            progress_message="",
-        )
+    runs = MatchingRun.objects.filter(pk=run_id).exclude(status=RunStatus.SUCCEEDED)
+    if only_running:
+        runs = runs.filter(status=RunStatus.RUNNING)
+    failed = runs.update(
+        status=RunStatus.FAILED,
+        error=error[:10000],
+        finished_at=timezone.now(),
+        progress_message="",
     )
     if failed:
         record(

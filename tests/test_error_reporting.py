@@ -92,7 +92,9 @@ def test_every_task_has_explicit_soft_and_hard_time_limits():
     assert {
         "applications.send_deadline_reminders",
         "matching.run_matching",
-        "users.send_email",
+        "matching.sweep_runs",
+        "outbox.send_email",
+        "outbox.sweep",
     } <= set(limits)
     assert [
         name for name, (soft, hard) in limits.items() if not (soft and hard and soft < hard)

@@ -176,6 +176,11 @@ ROWS = {
         "run",
         staff_only(reviewer=REDIRECT, superuser=REDIRECT),
     ),
+    "admin:matching_matchingrun_restart": (
+        "post",
+        "run",
+        staff_only(reviewer=REDIRECT, superuser=REDIRECT),
+    ),
     "admin:matching_matchingrun_decide": (
         "post",
         "run_proposal",

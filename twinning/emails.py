@@ -1,10 +1,9 @@
-"""Templated e-mails, queued through Celery once the surrounding transaction commits.
+"""Templated e-mails, stored in the outbox in the caller's transaction and sent by the worker.
 
 Each e-mail has two templates: templates/emails/<name>_subject.txt and <name>_body.txt.
 """
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 
 
@@ -16,13 +15,10 @@ def render_email(*, template: str, context: dict) -> tuple[str, str]:
 
 
 def queue_email(*, template: str, to: list[str], context: dict) -> None:
-    """Render now, send after commit (and not at all if the transaction rolls back)."""
-    from users.tasks import task_send_email
+    """Render now and store an outbox row in the current transaction: it is sent by the worker
+    after commit (retried with backoff, picked up by the sweeper after a broker outage), and
+    never if the transaction rolls back."""
+    from outbox.services import email_enqueue
 
     subject, body = render_email(template=template, context=context)
-    recipients = sorted({address for address in to if address})
-    if recipients:
-        transaction.on_commit(
-            lambda: task_send_email.delay(to=recipients, subject=subject, body=body),
-            robust=True,  # a broker outage is logged; what was saved stays saved
-        )
+    email_enqueue(to=to, subject=subject, body=body, template=template)

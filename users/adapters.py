@@ -1,13 +1,12 @@
-"""allauth adapter: account e-mails go out through Celery once the transaction commits."""
+"""allauth adapter: account e-mails are stored in the outbox and sent by the worker."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.apps import apps
 from django.contrib.sites.shortcuts import get_current_site
-from django.db import transaction
 from django.urls import reverse
 
-from .tasks import task_send_email
+from outbox.services import email_enqueue
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -35,7 +34,10 @@ class AccountAdapter(DefaultAccountAdapter):
             (body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"),
             None,
         )
-        payload = {"to": list(message.to), "subject": message.subject, "body": message.body}
-        if html:
-            payload["html"] = html
-        transaction.on_commit(lambda: task_send_email.delay(**payload), robust=True)
+        email_enqueue(
+            to=list(message.to),
+            subject=message.subject,
+            body=message.body,
+            html=html or "",
+            template=template_prefix.rsplit("/", 1)[-1],
+        )

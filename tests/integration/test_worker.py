@@ -12,7 +12,8 @@ import pytest
 from celery.result import AsyncResult
 from django.core import mail
 
-from users.tasks import task_send_email
+from outbox.models import Email
+from outbox.tasks import task_send_email
 
 from .conftest import TIMEOUT
 
@@ -40,24 +41,27 @@ def _assert_ran_in_worker(worker, result, task):
 
 
 def test_send_email_through_worker_lands_in_outbox(worker):
-    # Arrange
+    # Arrange: a stored outbox row, as queue_email writes it.
     mail.outbox = []
-
-    # Act
-    result = task_send_email.delay(
+    email = Email.objects.create(
         to=["applicant@city.example"],
         subject="[Twinning] Your application was received",
         body="Thank you for applying.",
         html="<p>Thank you for applying.</p>",
     )
+
+    # Act
+    result = task_send_email.delay(email_id=email.pk)
     sent = result.get(timeout=TIMEOUT)
 
     # Assert
     _assert_ran_in_worker(worker, result, task_send_email)
-    assert sent == 1
+    assert sent is True
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["applicant@city.example"]
     assert message.subject == "[Twinning] Your application was received"
     assert message.body == "Thank you for applying."
     assert message.alternatives[0][0] == "<p>Thank you for applying.</p>"
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (Email.State.SENT, 1)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "audit",
     "users",
+    "outbox",
     "cities",
     "applications",
     "matching",
@@ -95,6 +96,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A connection kept across requests is checked first: a PostgreSQL restart costs no errors.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
@@ -216,10 +219,62 @@ CELERY_BEAT_SCHEDULE = {
     # One digest per person of the changes in their pairs not e-mailed yet.
     "pairs-send-digests": {"task": "pairs.send_digests", "schedule": crontab(hour=7, minute=0)},
 }
+# A Redis outage or freeze must not hold a request: short socket timeouts, one quick retry when
+# publishing (what could not be published stays in the database for the sweepers below).
+_REDIS_TIMEOUTS = {
+    "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=1.0),
+    "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **_REDIS_TIMEOUTS,
+    # An unacknowledged task (its worker died) is delivered again after this long; the run
+    # sweeper below fails stuck runs much sooner.
+    "visibility_timeout": 3600,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = _REDIS_TIMEOUTS["socket_connect_timeout"]
+CELERY_REDIS_SOCKET_TIMEOUT = _REDIS_TIMEOUTS["socket_timeout"]
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1}}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+
+# The sweepers of the stored outbox and of matching runs (beat entries above).
+CELERY_BEAT_SCHEDULE |= {
+    # Sends outbox rows that are due (a lost task, a retry's time) and frees rows whose worker
+    # died mid-send (outbox/services.py).
+    "outbox-sweep": {"task": "outbox.sweep", "schedule": 30.0, "options": {"expires": 30.0}},
+    # Fails runs stuck past MATCHING_RUN_TIME_LIMIT, queues again runs whose task was lost.
+    "matching-sweep-runs": {
+        "task": "matching.sweep_runs",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
+}
+
+# The outbox (outbox/): retries with exponential backoff, 30 s doubling up to an hour, 8 tries
+# (about 1 h 04 min of SMTP outage) before a row is marked failed and logged.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_SEND_LEASE_SECONDS = 300
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# Matching runs: a run "running" for longer than this is marked failed by the sweeper (its
+# worker died: the task's own hard limit is 360 s, so no live worker still holds it); a run
+# still "queued" after MATCHING_QUEUED_GRACE_SECONDS is queued again.
+MATCHING_RUN_TIME_LIMIT = env.int("MATCHING_RUN_TIME_LIMIT", default=420)
+MATCHING_QUEUED_GRACE_SECONDS = env.int("MATCHING_QUEUED_GRACE_SECONDS", default=60)
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": _REDIS_TIMEOUTS,
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
