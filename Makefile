@@ -12,7 +12,7 @@ REQUIREMENTS ?= requirements/dev.txt
 UV := $(VENV)/bin/uv
 UV_COMPILE := $(UV) pip compile --quiet --no-header --generate-hashes --python-version 3.11
 
-.PHONY: run setup venv lock upgrade test test-fast lint format bench gold clean
+.PHONY: run setup venv lock upgrade test test-fast lint format bench gold loadtest clean
 
 # .venv holds exactly the packages of $(REQUIREMENTS) (hash-checked) and the project, editable.
 # scripts/sync_venv.py does nothing when neither the lock nor pyproject.toml changed.
@@ -98,6 +98,15 @@ bench: REQUIREMENTS = requirements/ci.txt
 bench: setup $(REFERENCE_VENV)/.installed
 	$(PY) -m benchmarks.run --sizes 1000,10000 --repeats 5 --reference-python $(REFERENCE_VENV)/bin/python
 	$(PY) -m benchmarks.django_bench --count 10000 --repeats 5
+
+# wrk against gunicorn (production settings over HTTP on 127.0.0.1) on the PostgreSQL database
+# of DATABASE_URL and the Redis of REDIS_URL, beside a bare "ok" view; then a deadline rush
+# through the real forms. Writes its section of benchmarks/RESULTS.md. Use a database of its own.
+LOADTEST_PORT ?= 8160
+LOADTEST_ARGS ?=
+loadtest: setup
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(PY) benchmarks/loadtest.py --port $(LOADTEST_PORT) --write $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) $(REFERENCE_VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache

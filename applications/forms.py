@@ -15,6 +15,7 @@ from django_countries.fields import LazyTypedChoiceField
 from cities.eligibility import AUTHORITY_TYPES, validate_target_year
 from cities.models import CallMissionCity, CityItem, Topic
 from cities.selectors import call_facts
+from twinning.widgets import FastSelect
 
 from .documents import inspect_pdf
 from .models import Application, Representative
@@ -41,12 +42,12 @@ class StartForm(forms.Form):
         max_length=200,
         help_text=_("For example “Comune di Lecce” or “City of Plymouth”."),
     )
-    country = LazyTypedChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
+    country = LazyTypedChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, widget=FastSelect)
 
 
 class EligibilityForm(forms.Form):
     name = forms.CharField(label=_("Name of your city or local authority"), max_length=200)
-    country = LazyTypedChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
+    country = LazyTypedChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, widget=FastSelect)
     authority_type = forms.ChoiceField(
         label=_("Type of authority"),
         choices=[("", _("Choose the type of authority")), *AUTHORITY_TYPES],
@@ -73,6 +74,7 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = ["official_name", "country", "authority_type", "population", "website"]
+        widgets = {"country": FastSelect}
         help_texts = {
             "website": _("The address of your authority's website, starting with https://"),
         }

@@ -117,7 +117,9 @@ def _actor(user) -> "lifecycle.Actor":
 
 @transaction.atomic
 def organisation_start(*, user, name: str, country: str) -> Organisation:
-    """Create the user's organisation; a user belongs to one organisation."""
+    """Create the user's organisation; a user belongs to one organisation. The user's row is
+    locked first: of two simultaneous submits (a double click), the second sees the first."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if OrganisationMember.objects.filter(user=user).exists():
         raise ValidationError(_("You already belong to an applicant organisation."))
     organisation = Organisation(name=name.strip(), country=country)
@@ -132,6 +134,8 @@ def organisation_start(*, user, name: str, country: str) -> Organisation:
 
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, email: str, by) -> OrganisationInvitation:
+    # Locked: two simultaneous submits of the same address make one invitation.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     if not OrganisationMember.objects.filter(
         organisation=organisation, user=by, role=OrganisationMember.Role.OWNER
     ).exists():

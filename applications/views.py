@@ -1,5 +1,7 @@
 """The applicant's pages: start or resume, the steps, review and submit, status, documents."""
 
+import logging
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +19,7 @@ from cities.eligibility import Candidate
 from cities.models import CallMissionCity, CityItem, MissionCityMembership
 from cities.selectors import call_current, eligibility_verdict
 from twinning.forms import error_summary
+from twinning.pagecache import cached_for_visitors
 
 from . import selectors, services
 from .forms import (
@@ -46,6 +49,8 @@ from .models import (
     OrganisationInvitation,
 )
 from .steps import STEPS, STEPS_BY_SLUG
+
+logger = logging.getLogger(__name__)
 
 ROW_LABELS = {
     "organisation": gettext_lazy("Representative"),
@@ -88,13 +93,17 @@ def apply(request):
                     country=form.cleaned_data["country"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                # A double click: the first submit created the organisation; carry on with it.
+                membership = selectors.membership_of(request.user)
+                if membership is None:
+                    form.add_error(None, exc)
             else:
                 application = services.application_start(
                     organisation=organisation, call=call, by=request.user
                 )
                 return redirect("application_step", pk=application.pk, step="organisation")
-        return render(request, "applications/apply_start.html", {"form": form, "call": call})
+        if membership is None:
+            return render(request, "applications/apply_start.html", {"form": form, "call": call})
     application = services.application_start(
         organisation=membership.organisation, call=call, by=request.user
     )
@@ -460,8 +469,20 @@ def document_download(request, pk):
         )
         queryset = Document.objects.filter(Q(organisation__members__user=user) | shared)
     document = get_object_or_404(queryset.distinct(), pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        logger.error(
+            "Document %s (%s) is missing from storage: %s",
+            document.pk,
+            document.original_name,
+            document.file.name,
+        )
+        return render(
+            request, "applications/document_missing.html", {"document": document}, status=404
+        )
     response = FileResponse(
-        document.file.open("rb"),
+        handle,
         content_type="application/pdf",
         as_attachment=True,
         filename=document.original_name,
@@ -471,6 +492,7 @@ def document_download(request, pk):
     return response
 
 
+@cached_for_visitors
 def eligibility_check(request):
     """The public self-check: answers at once, before anyone signs up."""
     call = call_current()

@@ -8,11 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
+from twinning.pagecache import cached_for_visitors
+
 from . import selectors
 from .filters import CatalogueFilter
 from .models import CityItem
 
 
+@cached_for_visitors
 def home(request):
     call = selectors.call_current()
     return render(
@@ -27,6 +30,7 @@ def home(request):
     )
 
 
+@cached_for_visitors
 @vary_on_headers("HX-Request")
 def catalogue(request):
     call = selectors.call_current()
@@ -63,6 +67,7 @@ SECTION_HEADINGS = {
 }
 
 
+@cached_for_visitors
 def city_detail(request, slug):
     call = selectors.call_current()
     city = selectors.catalogue_city(call=call, slug=slug) if call else None

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +24,8 @@ from .models import (
     Proposal,
     UnmatchedApplication,
 )
+
+UNMATCHED_PER_PAGE = 100
 
 
 @admin.register(MatchingSettings)
@@ -235,7 +238,13 @@ class MatchingRunAdmin(admin.ModelAdmin):
             "run": run,
             "by_city": [(city, by_city.get(city, [])) for city in cities if city in by_city],
             "cities": cities,
-            "unmatched": UnmatchedApplication.objects.filter(run=run).select_related("application"),
+            # Paginated: at 10,000 applications most are unmatched; the page stays small.
+            "unmatched": Paginator(
+                UnmatchedApplication.objects.filter(run=run)
+                .select_related("application")
+                .order_by("application__official_name", "pk"),
+                UNMATCHED_PER_PAGE,
+            ).get_page(request.GET.get("unmatched")),
             "compare_form": CompareForm(),
             "other_runs": MatchingRun.objects.select_related("call")
             .filter(call=run.call, status="succeeded")

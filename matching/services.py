@@ -324,6 +324,9 @@ def format_error(exc: BaseException) -> str:
 def proposal_decide(*, proposal: Proposal, decision: str, by, reason: str = "", override_city=None):
     if decision not in Proposal.Decision.values:
         raise ValidationError(_("Unknown decision."))
+    # The run's row is locked: a decision made while the run is being published waits for the
+    # publication and is then refused (published), never saved beside it and lost.
+    proposal.run = MatchingRun.objects.select_for_update().get(pk=proposal.run_id)
     if proposal.run.published_at:
         raise ValidationError(_("This run has been published; start a new run to change it."))
     if decision == Proposal.Decision.OVERRIDDEN:
@@ -539,6 +542,9 @@ def run_publish(*, run: MatchingRun, by) -> list[Pairing]:
         raise ValidationError(_("Only a succeeded run can be published."))
     if run.published_at:
         raise ValidationError(_("This run has been published already."))
+    # Lock the Mission Cities of the call (in a fixed order): two runs published at the same
+    # moment are published one after the other, the second counting the first's pairings.
+    list(CallMissionCity.objects.select_for_update().filter(call=run.call).order_by("pk"))
     chosen = _chosen(run)
     if not chosen:
         raise ValidationError(_("Approve at least one proposal before publishing."))

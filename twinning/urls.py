@@ -1,10 +1,14 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+
+from twinning.health import healthz
 
 admin.site.site_header = "Twinning — NetZeroCities staff"
 admin.site.site_title = "Twinning admin"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("privacy.urls")),
@@ -14,3 +18,8 @@ urlpatterns = [
     path("", include("workspace.urls")),
     path("", include("cities.urls")),
 ]
+
+if getattr(settings, "LOADTEST_BARE_VIEW", False):
+    from twinning.loadtest import bare_ok
+
+    urlpatterns.insert(0, path("loadtest/ok", bare_ok, name="loadtest_ok"))

@@ -66,7 +66,9 @@ def _send_invitation(invitation: MissionCityInvitation) -> None:
 
 @transaction.atomic
 def invitation_create(*, mission_city: MissionCity, email: str, by) -> MissionCityInvitation:
-    """Invite a person by e-mail to act for a Mission City; the e-mail goes out after commit."""
+    """Invite a person by e-mail to act for a Mission City; the e-mail goes out after commit.
+    The city's row is locked: two simultaneous submits of one address make one invitation."""
+    MissionCity.objects.select_for_update().filter(pk=mission_city.pk).first()
     invitation_check(mission_city=mission_city, email=email)
     invitation = MissionCityInvitation(
         mission_city=mission_city, email=email.strip(), invited_by=by

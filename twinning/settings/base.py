@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "twinning.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -185,7 +186,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_SERIALIZER = "json"
-CELERY_TIMEZONE = TIME_ZONE
+CELERY_TIMEZONE = "UTC"  # beat schedules and task times; logs are in UTC too
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The queue tasks go to and workers consume by default (a test gives its worker a queue of its own).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
@@ -271,7 +272,7 @@ MATCHING_QUEUED_GRACE_SECONDS = env.int("MATCHING_QUEUED_GRACE_SECONDS", default
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "twinning.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": _REDIS_TIMEOUTS,
         }
@@ -279,6 +280,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Public pages for visitors without a session are cached this long (twinning.pagecache), and
+# start afresh whenever staff edit the call or a Mission City.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
 
 # A strict Content-Security-Policy: no inline scripts or styles, no other hosts.
 CONTENT_SECURITY_POLICY = {
@@ -311,13 +316,28 @@ ADMINS = [
     if address
 ]
 MANAGERS = ADMINS
+# Logs: one line per record, times in UTC, the request id of the request that wrote it
+# (twinning.logging.RequestIdMiddleware); LOG_FORMAT=json for JSON lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"}},
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "plain": {
+            "()": "twinning.logging.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s",
+        },
+        "json": {"()": "twinning.logging.JSONFormatter"},
+    },
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "request_id": {"()": "twinning.logging.RequestIdFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", default="plain"),
+            "filters": ["request_id"],
+        },
         "mail_admins": {
             "level": "ERROR",
             "class": "django.utils.log.AdminEmailHandler",
@@ -336,6 +356,8 @@ if SENTRY_DSN:
         environment=env("SENTRY_ENVIRONMENT", default="production"),
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+# The worker logs through the same configuration.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # django-countries: Kosovo uses the user-assigned code XK in the reference data.
 COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}

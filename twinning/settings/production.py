@@ -1,7 +1,7 @@
 """Production settings: secrets and hosts must come from the environment, no defaults."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import _REDIS_TIMEOUTS, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -27,6 +27,10 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "twinning.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": _REDIS_TIMEOUTS,
+    }
 }
 DEMO_DATA_ALLOWED = False

@@ -30,3 +30,5 @@ if env.int("TWINNING_BEAT_EVERY", default=0):
         name: {**entry, "schedule": env.int("TWINNING_BEAT_EVERY")}
         for name, entry in CELERY_BEAT_SCHEDULE.items()  # noqa: F405
     }
+# Each test sees fresh pages; tests of the page cache turn it on themselves.
+PUBLIC_PAGE_CACHE_SECONDS = 0
