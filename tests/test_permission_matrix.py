@@ -68,6 +68,7 @@ SIGNED_IN = private(**dict.fromkeys(ROLES[1:], OK))
 # url name → (method, args builder key, expected status per role)
 ROWS = {
     "home": ("get", None, PUBLIC),
+    "healthz": ("get", None, PUBLIC),
     "catalogue": ("get", None, PUBLIC),
     "city_detail": ("get", "city_x", PUBLIC),
     "privacy": ("get", None, PUBLIC),

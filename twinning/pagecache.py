@@ -9,6 +9,7 @@ query and HX-Request, under a version that every save or delete of a `cities` mo
 """
 
 import hashlib
+import time
 import uuid
 from functools import wraps
 
@@ -17,20 +18,50 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 VERSION_KEY = "public-pages:version"
+# In front of the shared cache, each process keeps the pages it served and the current version
+# for LOCAL_SECONDS: a page served again costs no round trip to Redis. A staff edit reaches every
+# process within LOCAL_SECONDS.
+LOCAL_SECONDS = 2.0
+_local: dict[str, tuple[float, tuple]] = {}
+_version: list = [0.0, None]  # [valid until (monotonic), version]
+LOCAL_MAX_PAGES = 500
 
 
 def version() -> str:
+    now = time.monotonic()
+    if _version[1] is not None and now < _version[0]:
+        return _version[1]
     current = cache.get(VERSION_KEY)
     if current is None:
         current = uuid.uuid4().hex[:12]
         cache.add(VERSION_KEY, current, None)
         current = cache.get(VERSION_KEY) or current
+    _version[:] = [now + LOCAL_SECONDS, current]
     return current
 
 
 def invalidate(**kwargs) -> None:
     """Staff changed something the public pages show: start a new version."""
     cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
+    _version[:] = [0.0, None]
+    _local.clear()
+
+
+def _get(key):
+    now = time.monotonic()
+    local = _local.get(key)
+    if local is not None and now < local[0]:
+        return local[1]
+    hit = cache.get(key)
+    if hit is not None:
+        _remember(key, hit, now)
+    return hit
+
+
+def _remember(key, value, now):
+    if len(_local) >= LOCAL_MAX_PAGES:
+        _local.clear()
+    _local[key] = (now + LOCAL_SECONDS, value)
 
 
 def _cacheable_request(request) -> bool:
@@ -50,7 +81,7 @@ def cached_for_visitors(view):
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         hx = "hx" if request.headers.get("HX-Request") else "full"
         key = f"public-pages:{version()}:{hx}:{digest}"
-        hit = cache.get(key)
+        hit = _get(key)
         if hit is not None:
             content, content_type, vary = hit
             response = HttpResponse(content, content_type=content_type)
@@ -62,11 +93,15 @@ def cached_for_visitors(view):
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if response.status_code == 200 and not response.cookies and not response.streaming:
-            cache.set(
-                key,
-                (response.content, response["Content-Type"], response.get("Vary", "")),
-                settings.PUBLIC_PAGE_CACHE_SECONDS,
-            )
+            value = (response.content, response["Content-Type"], response.get("Vary", ""))
+            cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            _remember(key, value, time.monotonic())
         return response
 
     return wrapper
+
+
+def reset_local() -> None:
+    """Tests: forget what this process remembers."""
+    _local.clear()
+    _version[:] = [0.0, None]

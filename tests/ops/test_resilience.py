@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Application, Document, OrganisationMember
-from tests.applications.conftest import applicant, draft, open_call  # noqa: F401
 from tests.applications.pdfs import pdf_upload
 from twinning import cache as resilient_cache
 from twinning.logging import JSONFormatter, RequestIdFilter, UTCFormatter
@@ -79,7 +78,7 @@ def test_resilient_cache_answers_as_a_miss_when_redis_is_down(caplog):
         resilient_cache.reset_breaker()
 
 
-def test_double_submit_of_start_makes_one_application(client, open_call, applicant):  # noqa: F811
+def test_double_submit_of_start_makes_one_application(client, open_call, applicant):
     client.force_login(applicant)
     first = client.post(reverse("apply"), {"name": "Łódź Widzew", "country": "PL"})
     second = client.post(reverse("apply"), {"name": "Łódź Widzew", "country": "PL"})
@@ -90,7 +89,7 @@ def test_double_submit_of_start_makes_one_application(client, open_call, applica
     assert application.official_name == "Łódź Widzew"
 
 
-def test_invite_twice_makes_one_invitation(client, draft, applicant):  # noqa: F811
+def test_invite_twice_makes_one_invitation(client, draft, applicant):
     client.force_login(applicant)
     url = reverse("organisation_invite")
     client.post(url, {"email": "co@city.example"})
@@ -98,7 +97,7 @@ def test_invite_twice_makes_one_invitation(client, draft, applicant):  # noqa: F
     assert draft.organisation.invitations.filter(email="co@city.example").count() == 1
 
 
-def test_missing_document_file_is_a_clear_page(client, draft, applicant):  # noqa: F811
+def test_missing_document_file_is_a_clear_page(client, draft, applicant):
     client.force_login(applicant)
     client.post(
         reverse("application_step", args=[draft.pk, "commitment"]),

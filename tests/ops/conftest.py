@@ -1,0 +1,1 @@
+from tests.applications.conftest import applicant, draft, open_call  # noqa: F401 (fixtures)
