@@ -51,7 +51,7 @@ class EmailAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset):
         emails = list(queryset.exclude(state=Email.State.SENDING))
         for email in emails:
-            services.email_resend(email=email)
+            services.email_resend(email=email, by=request.user)
         self.message_user(
             request,
             ngettext(

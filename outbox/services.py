@@ -144,10 +144,23 @@ def outbox_sweep(*, limit: int = 500) -> int:
     return len(due)
 
 
-def email_resend(*, email: Email) -> None:
+def email_resend(*, email: Email, by=None) -> None:
     """Staff: send a failed (or sent) e-mail again, with a fresh count of attempts."""
+    from audit.services import record
+
     with transaction.atomic():
-        Email.objects.filter(pk=email.pk).exclude(state=State.SENDING).update(
-            state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
+        changed = (
+            Email.objects.filter(pk=email.pk)
+            .exclude(state=State.SENDING)
+            .update(
+                state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
+            )
         )
+        if changed:
+            record(
+                actor=by,
+                action="outgoing_email.resend",
+                target=email,
+                data={"to": email.to, "previous_state": email.state},
+            )
         transaction.on_commit(lambda: _enqueue(email.pk))
