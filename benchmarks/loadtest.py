@@ -142,19 +142,23 @@ def fetch(op, path, data=None):
 
 
 class FormReader(html.parser.HTMLParser):
-    """The fields of the first POST form whose action matches, as a browser would send them."""
+    """The fields of every POST form of a page, as a browser would send them."""
 
-    def __init__(self, action_contains=""):
+    def __init__(self):
         super().__init__()
-        self.fields, self.in_form, self.done = [], False, False
+        self.forms, self.fields = [], None
         self.select = self.textarea = None
-        self.action_contains = action_contains
+
+    def form_with(self, prefix: str) -> list[tuple[str, str]]:
+        """The form that has a field whose name starts with `prefix`."""
+        return next(list(f) for f in self.forms if any(k.startswith(prefix) for k, _ in f))
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and not self.done and (a.get("method") or "").lower() == "post":
-            self.in_form = self.action_contains in (a.get("action") or "")
-        if not self.in_form:
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self.fields = []
+            self.forms.append(self.fields)
+        if self.fields is None:
             return
         if tag == "input" and a.get("name"):
             kind = (a.get("type") or "text").lower()
@@ -179,6 +183,8 @@ class FormReader(html.parser.HTMLParser):
             self.textarea[1] += data
 
     def handle_endtag(self, tag):
+        if self.fields is None:
+            return
         if tag == "select" and self.select is not None:
             name, first, selected = self.select
             self.fields.append((name, selected if selected is not None else first or ""))
@@ -186,8 +192,8 @@ class FormReader(html.parser.HTMLParser):
         elif tag == "textarea" and self.textarea is not None:
             self.fields.append(tuple(self.textarea))
             self.textarea = None
-        elif tag == "form" and self.in_form:
-            self.in_form, self.done = False, True
+        elif tag == "form":
+            self.fields = None
 
 
 # --- Django-side preparation and checks ----------------------------------------------------------
@@ -305,16 +311,17 @@ def rush(base: str, applicants: list[tuple[int, str]]) -> dict:
         status, page, _ = fetch(op, step)
         reader = FormReader()
         reader.feed(page)
-        form = dict(reader.fields)
+        form = reader.form_with("climate-")
         barrier.wait()
         started = time.perf_counter()
-        saved, _, _ = fetch(op, step, {**form, "save": ""})
+        saved, _, _ = fetch(op, step, [*form, ("save", "")])
+        token = dict(form).get("csrfmiddlewaretoken", "")
         submits = []
         for _ in range(2):
             code, _, _ = fetch(
                 op,
                 f"/applications/{application_id}/submit/",
-                {"csrfmiddlewaretoken": form.get("csrfmiddlewaretoken", "")},
+                {"csrfmiddlewaretoken": token},
             )
             submits.append(code)
         with lock:
@@ -373,16 +380,12 @@ def signed_in_pages() -> list[tuple[str, str, str]]:
     some = Application.objects.filter(status="submitted").order_by("pk").first()
     run = MatchingRun.objects.order_by("-pk").first()
     s_staff, s_app = session_for(staff), session_for(applicant)
+    if app is None:  # the demo applicant has no draft: make one, complete, as the steps do
+        (draft_id, s_app), *_ = prepare_rush(1)
+        app = Application.objects.get(pk=draft_id)
     pages = [("my applications", "/my-applications/", s_app)]
-    if app:
-        pages += [
-            (
-                "application step (organisation)",
-                f"/applications/{app.pk}/step/organisation/",
-                s_app,
-            ),
-            ("application step (preferences)", f"/applications/{app.pk}/step/preferences/", s_app),
-        ]
+    for step in ("organisation", "climate", "preferences", "review"):
+        pages.append((f"application step ({step})", f"/applications/{app.pk}/step/{step}/", s_app))
     if member:
         pages.append(("workspace list", "/workspace/", session_for(member.user)))
     pages += [

@@ -283,11 +283,13 @@ def _jsonable(value):
     return str(value)
 
 
+@transaction.atomic
 def run_requeue(*, run_id: int) -> None:
     """Give a running run back to the queue before its task retries (a transient error)."""
-    MatchingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+    if MatchingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
         status=RunStatus.QUEUED, progress=0, progress_message=""
-    )
+    ):
+        record(actor=None, action="matching_run.requeue", target=MatchingRun.objects.get(pk=run_id))
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "public-pages:version"
 # In front of the shared cache, each process keeps the pages it served and the current version
@@ -87,6 +88,8 @@ def cached_for_visitors(view):
             response = HttpResponse(content, content_type=content_type)
             if vary:
                 response["Vary"] = vary
+            # The page differs for signed-in people: downstream caches must key on the cookie.
+            patch_vary_headers(response, ("Cookie",))
             response["X-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)

@@ -26,7 +26,9 @@ from audit.services import record
 from cities import services as city_services
 from cities.models import Call, Topic
 from matching import services as matching_services
-from matching.models import Proposal
+from matching.models import MatchingRun, Proposal
+from outbox import services as outbox_services
+from outbox.models import Email
 from pairs import services as pair_services
 from privacy import services as privacy_services
 from tests.applications.pdfs import pdf_upload
@@ -48,6 +50,15 @@ NOT_STATE_CHANGING = {
     "privacy.services.retention_overview": "reads what retention has due, per call",
     "applications.services.application_judge": "judges the answers as they stand; saves nothing",
     "matching.services.run_publication_plan": "what publishing would do; saves nothing",
+    "matching.services.run_enqueue": "hands a queued run to the broker; the run is unchanged",
+    "outbox.services.retry_delay": "computes a delay",
+    "outbox.services.email_enqueue": (
+        "stores the e-mail of a change in the caller's transaction; the caller records the change"
+    ),
+    "outbox.services.email_send": (
+        "delivers one outbox row; its state, attempts and last error are its record (admin)"
+    ),
+    "outbox.services.outbox_sweep": "queues due outbox rows for delivery (see email_send)",
     "matching.services.settings_for": (
         "reads a call's matching settings, creating the default row on first read; staff "
         "change the settings in the admin (Django's admin log)"
@@ -392,6 +403,32 @@ def s_run_execute(w):
 def s_run_fail(w):
     run = matching_services.run_start(call=w["call"], by=w["staff"], enqueue=False)
     return "matching_run.fail", lambda: matching_services.run_fail(run_id=run.pk, error="Boom")
+
+
+def s_run_requeue(w):
+    run = matching_services.run_start(call=w["call"], by=w["staff"], enqueue=False)
+    MatchingRun.objects.filter(pk=run.pk).update(status="running")
+    return "matching_run.requeue", lambda: matching_services.run_requeue(run_id=run.pk)
+
+
+def s_runs_sweep(w):
+    run = matching_services.run_start(call=w["call"], by=w["staff"], enqueue=False)
+    MatchingRun.objects.filter(pk=run.pk).update(
+        status="running", started_at=timezone.now() - dt.timedelta(days=1)
+    )
+    return "matching_run.fail", lambda: matching_services.runs_sweep()
+
+
+def s_run_restart(w):
+    run = matching_services.run_start(call=w["call"], by=w["staff"], enqueue=False)
+    MatchingRun.objects.filter(pk=run.pk).update(status="failed", error="Worker lost")
+    run.refresh_from_db()
+    return "matching_run.restart", lambda: matching_services.run_restart(run=run, by=w["staff"])
+
+
+def s_email_resend(w):
+    email = Email.objects.create(to=["a@x.example"], subject="S", body="B", state="failed")
+    return "outgoing_email.resend", lambda: outbox_services.email_resend(email=email, by=w["staff"])
 
 
 def s_proposal_decide(w):
@@ -774,6 +811,10 @@ SCENARIOS = {
     "matching.services.run_start": s_run_start,
     "matching.services.run_execute": s_run_execute,
     "matching.services.run_fail": s_run_fail,
+    "matching.services.run_requeue": s_run_requeue,
+    "matching.services.runs_sweep": s_runs_sweep,
+    "matching.services.run_restart": s_run_restart,
+    "outbox.services.email_resend": s_email_resend,
     "matching.services.proposal_decide": s_proposal_decide,
     "matching.services.constraint_set": s_constraint_set,
     "matching.services.run_publish": s_run_publish,

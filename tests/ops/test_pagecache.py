@@ -25,6 +25,7 @@ def test_catalogue_is_served_from_the_cache_until_staff_edit(client, open_call, 
     second = client.get("/mission-cities/")
     assert (first.status_code, second.status_code) == (200, 200)
     assert "X-Page-Cache" not in first and second["X-Page-Cache"] == "hit"
+    assert "Cookie" in second["Vary"]
     assert second.content == first.content
 
     city = CallMissionCity.objects.filter(call=open_call).first()
