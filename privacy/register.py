@@ -459,6 +459,22 @@ REGISTER: tuple[Holding, ...] = (
         },
     ),
     Holding(
+        "outbox.Email",
+        _("Outgoing e-mails: sent by the worker, retried, kept to show what was sent"),
+        _("Kept with the programme's record, like the audit log"),
+        (STAFF,),
+        personal={
+            "to": _("recipients' e-mail addresses"),
+            "subject": _("subject (may name a city or a person)"),
+            "body": _("the message (may name a person)"),
+            "html": _("the message as HTML"),
+        },
+        not_personal={
+            "template": _("the name of the e-mail's template"),
+            "last_error": _("the mail server's last error"),
+        },
+    ),
+    Holding(
         "audit.AuditEntry",
         _("Audit log: who changed what, when"),
         _("Kept for the programme's record; names and e-mails scrubbed on erasure"),

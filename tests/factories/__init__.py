@@ -45,6 +45,9 @@ from .matching import (
     ProposalFactory,
     UnmatchedApplicationFactory,
 )
+from .outbox import (
+    EmailFactory,
+)
 from .pairs import (
     LearningAgendaItemFactory,
     MeetingFactory,
@@ -89,6 +92,7 @@ __all__ = [
     "DeadlineReminderFactory",
     "DocumentFactory",
     "EligibleCountryFactory",
+    "EmailFactory",
     "ErasureRequestFactory",
     "LearningAgendaItemFactory",
     "LearningNeedFactory",
