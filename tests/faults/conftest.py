@@ -16,7 +16,6 @@ import pytest
 from django.db import connection
 from kombu import pools as kombu_pools
 
-from tests.applications.conftest import open_call  # noqa: F401 (a fixture)
 from twinning import cache as resilient_cache
 from twinning.celery import app as celery_app
 

@@ -16,7 +16,7 @@ from matching.models import MatchingRun, Proposal
 from matching.tasks import task_run_matching
 from outbox.models import Email
 from outbox.tasks import task_send_email, task_sweep_outbox
-from tests.applications.conftest import complete
+from tests.builders import fill_application
 from tests.factories import UserFactory
 from twinning.celery import app as celery_app
 from twinning.emails import queue_email
@@ -92,7 +92,7 @@ def test_redis_stopped_during_a_submission_loses_nothing(
     user = UserFactory(email="lecce@city.example")
     organisation = app_services.organisation_start(user=user, name="Lecce", country="IT")
     application = app_services.application_start(organisation=organisation, call=open_call, by=user)
-    complete(application, user, name="Lecce", country="IT")
+    fill_application(application, by=user, name="Lecce", country="IT")
     client.force_login(user)
     on_private_redis.stop()
 
@@ -136,7 +136,7 @@ def test_redis_frozen_during_a_submission_answers_within_seconds(
     user = UserFactory(email="bari@city.example")
     organisation = app_services.organisation_start(user=user, name="Bari", country="IT")
     application = app_services.application_start(organisation=organisation, call=open_call, by=user)
-    complete(application, user, name="Bari", country="IT")
+    fill_application(application, by=user, name="Bari", country="IT")
     client.force_login(user)
     on_private_redis.freeze()  # kill -STOP: connections hang instead of failing
 

@@ -13,8 +13,8 @@ from django.db import connection
 from applications import services
 from applications.documents import inspect_pdf
 from applications.models import Document
-from tests.applications.conftest import complete
 from tests.applications.pdfs import pdf_upload
+from tests.builders import fill_application
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -58,7 +58,7 @@ def test_backup_restored_into_a_fresh_database_still_serves_the_document(
     user = UserFactory(email="owner@city.example")
     organisation = services.organisation_start(user=user, name="Lecce", country="IT")
     application = services.application_start(organisation=organisation, call=open_call, by=user)
-    complete(application, user, name="Lecce", country="IT")
+    fill_application(application, by=user, name="Lecce", country="IT")
     upload = pdf_upload("Endorsement letter.pdf")
     services.document_store(
         application=application,

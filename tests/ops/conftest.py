@@ -1,1 +1,0 @@
-from tests.applications.conftest import applicant, draft, open_call  # noqa: F401 (fixtures)
