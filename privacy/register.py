@@ -63,6 +63,9 @@ REGISTER: tuple[Holding, ...] = (
     _reference("cities.Call", "title", "summary", "timezone"),
     _reference("cities.CallMissionCity", "display_name", "intro", "motivation"),
     _reference("cities.CityItem", "group", "title", "description"),
+    _reference(
+        "cities.FormerParticipant", "name", "cohort", "paired_with", "source_url", "source_note"
+    ),
     Holding(
         "account.EmailConfirmation",
         _("Confirming an e-mail address"),

@@ -10,6 +10,7 @@ from cities.models import (
     CallMissionCity,
     CityItem,
     EligibleCountry,
+    FormerParticipant,
     MissionCity,
     MissionCityMembership,
     Topic,
@@ -91,3 +92,14 @@ class MissionCityMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     mission_city = factory.SubFactory(MissionCityFactory)
+
+
+class FormerParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormerParticipant
+
+    name = factory.Sequence(lambda n: f"Formerville {n}")
+    country = "NL"
+    kind = FormerParticipant.Kind.TWIN
+    cohort = "2024"
+    source_url = "https://netzerocities.eu/twin-cities-cohort-2-2024/"
