@@ -8,8 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from applications import services as app_services
-from applications.imports import several_topics
 from applications.models import (
     Application,
     LearningNeed,
@@ -303,31 +301,6 @@ def test_import_accepts_any_topic_of_the_vocabulary(call_data, tmp_path):
     assert list(LearningNeed.objects.values_list("topic__slug", flat=True)) == ["test-only-heat"]
 
 
-@pytest.mark.skipif(several_topics(), reason="needs keep several topics: no topic to choose")
-@pytest.mark.django_db
-def test_import_needs_sharing_a_first_topic_take_the_next_one(call_data, tmp_path):
-    row = _row(
-        needs=[
-            {"text": "a", "topics": ["democracy-participation", "governance-policy"]},
-            {"text": "b", "topics": ["democracy-participation"]},
-        ]
-    )
-    same = _row(name="Stadt Linz", email="linz@example.org")
-    same["needs"] = [{"text": "a", "topics": ["finance-funding"]}] * 2
-
-    message = _failure(tmp_path, [same])
-    _import(tmp_path, [row])
-
-    assert message.splitlines()[1:] == [
-        "  index 0 (Stadt Linz), needs: each entry needs a first topic of its own; add another "
-        "topic"
-    ]
-    assert list(LearningNeed.objects.order_by("position").values_list("text", "topic__slug")) == [
-        ("a", "governance-policy"),
-        ("b", "democracy-participation"),
-    ]
-
-
 @pytest.mark.django_db
 def test_import_action_references_are_checked(call_data, tmp_path):
     bioccs = CityItem.objects.get(
@@ -411,7 +384,6 @@ def test_import_gold_set_imports_every_application(call_data):
     ) == [("submitted", "eligible")]
 
 
-@pytest.mark.skipif(not several_topics(), reason="needs keep one topic each in this model")
 @pytest.mark.django_db
 def test_import_keeps_every_topic_of_a_need(call_data, tmp_path):
     row = _row(
@@ -428,10 +400,6 @@ def test_import_keeps_every_topic_of_a_need(call_data, tmp_path):
     ] == [["democracy-participation", "governance-policy"], ["democracy-participation"]]
 
 
-@pytest.mark.skipif(
-    not hasattr(app_services, "application_set_action_interests"),
-    reason="no model for actions of interest yet: references are checked, not stored",
-)
 @pytest.mark.django_db
 def test_import_stores_the_actions_of_interest(call_data, tmp_path):
     row = _row()
