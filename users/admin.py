@@ -52,7 +52,8 @@ class NoticeAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or not obj.is_published
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.is_published)
 
     @admin.action(description=_("Publish the selected drafts"), permissions=["change"])
     def publish(self, request, queryset):

@@ -152,3 +152,16 @@ def test_staff_publish_a_draft_from_the_admin(client, notices):
 
     draft.refresh_from_db()
     assert draft.is_published and consents.current_notice("privacy") == draft
+
+
+def test_staff_who_may_only_view_notices_cannot_delete_a_draft(client, notices):
+    staff = UserFactory(email="viewer@netzerocities.example", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_notice"))
+    consents.consent_record(user=staff, kind="privacy", source="signup")
+    draft = Notice.objects.create(kind="privacy", version=2, title="Privacy notice", body="v2")
+    client.force_login(staff)
+
+    response = client.post(reverse("admin:users_notice_delete", args=[draft.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Notice.objects.filter(pk=draft.pk).exists()
