@@ -8,6 +8,7 @@ import io
 import json
 import zipfile
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
@@ -29,7 +30,7 @@ from users.models import ConsentRecord
 from workspace.models import MissionCityInvitation
 
 from .erasure import email_in, person_emails
-from .register import installed_model
+from .register import holdings_by_model, installed_model
 
 # Never exported: secrets, not data about the person.
 _SECRET_FIELDS = {"password", "token", "session_key", "secret", "data"}
@@ -173,6 +174,53 @@ def person_sections(user) -> dict[str, list[dict]]:
             ).select_related("actor", "application", "target_type")
         ],
     }
+    sections.update(linked_records(user, covered=EXPLICIT))
+    return sections
+
+
+# Tables the person's sections above already cover.
+EXPLICIT = {
+    "users.User",
+    "account.EmailAddress",
+    "users.ConsentRecord",
+    "applications.OrganisationMember",
+    "applications.OrganisationInvitation",
+    "applications.Document",
+    "applications.Review",
+    "applications.ShortlistEntry",
+    "applications.StatusChange",
+    "matching.Pairing",
+    "cities.MissionCityMembership",
+    "workspace.MissionCityInvitation",
+    "audit.AuditEntry",
+}
+
+
+def linked_records(user, *, covered) -> dict[str, list[dict]]:
+    """Every other row the register says links to the person (their messages in a pair space,
+    meetings they recorded, decisions they took…), one section per table, found through the
+    register so that a table added later is exported without changing this module."""
+    user_model = get_user_model()
+    sections = {}
+    for label, holding in holdings_by_model().items():
+        if label in covered:
+            continue
+        model = holding.model_class
+        links = [
+            name
+            for name in holding.personal
+            if isinstance(model._meta.get_field(name), models.ForeignKey)
+            and model._meta.get_field(name).related_model is user_model
+        ]
+        if not links:
+            continue
+        query = Q()
+        for name in links:
+            query |= Q(**{name: user})
+        related = [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        rows = [row(obj) for obj in model._base_manager.filter(query).select_related(*related)]
+        if rows:
+            sections[label.lower()] = rows
     return sections
 
 

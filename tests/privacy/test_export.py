@@ -105,3 +105,13 @@ def test_staff_export_form_says_what_is_wrong(client, person):
 
     assert "Give either an e-mail address or an organisation." in neither.content.decode()
     assert "No account has this e-mail address." in unknown.content.decode()
+
+
+def test_person_export_holds_the_rows_the_register_links_to_them(person):
+    from tests.factories import MessageFactory
+
+    MessageFactory(author=person, body="See you at the site visit in Torino.")
+
+    data = json.loads(unzip(services.export_person(user=person, by=person))["data.json"])
+
+    assert [m["body"] for m in data["pairs.message"]] == ["See you at the site visit in Torino."]
