@@ -44,7 +44,7 @@ def test_staff_start_run_approve_and_publish(call_data, live_server, page: Page)
     page.goto(live_server.url + "/admin/matching/matchingrun/")
     page.get_by_role("link", name="Start a matching run").click()
     page.get_by_label("Call").select_option(label="Open call")
-    page.get_by_label("Mode").select_option("optimal")
+    page.get_by_label("Mode").select_option("choices")
     page.get_by_role("button", name="Start").click()
 
     status = page.locator("#run-status")
