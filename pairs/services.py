@@ -661,6 +661,24 @@ def _remind(
 
 
 @transaction.atomic
+def _remind_milestones(milestones, kind: str, name: str) -> int:
+    """One reminder per milestone and due date, to the side that owns it; returns how many."""
+    sent = 0
+    for m in milestones.select_related(
+        "pair__pairing__application", "pair__pairing__mission_city"
+    ).order_by("pk"):
+        sent += _remind(
+            kind=kind,
+            key=f"{name}:{m.pk}:{m.due_date.isoformat()}",
+            pair=m.pair,
+            milestone=m,
+            to=[u.email for u in selectors.side_users(m.pair, m.owner_side)],
+            template=f"pair_reminder_{name}",
+            context={"milestone": m, "pair": m.pair},
+        )
+    return sent
+
+
 def reminders_send(*, today: dt.date | None = None, now: dt.datetime | None = None) -> dict:
     """The daily job: milestones due in 7 days (to their owner side), late milestones (to the
     owner side; the status is stored), pairs without activity for 30 days (to staff), and the
@@ -669,42 +687,14 @@ def reminders_send(*, today: dt.date | None = None, now: dt.datetime | None = No
     now = now or timezone.now()
     sent = {"due_soon": 0, "late": 0, "idle": 0, "survey": 0}
     milestones_mark_late(today=today)
-    soon = (
-        Milestone.objects.filter(
-            status=Milestone.Status.PLANNED,
-            due_date__gte=today,
-            due_date__lte=today + dt.timedelta(days=7),
-        )
-        .select_related("pair__pairing__application", "pair__pairing__mission_city")
-        .order_by("pk")
+    soon = Milestone.objects.filter(
+        status=Milestone.Status.PLANNED,
+        due_date__gte=today,
+        due_date__lte=today + dt.timedelta(days=7),
     )
-    for m in soon:
-        to = [u.email for u in selectors.side_users(m.pair, m.owner_side)]
-        sent["due_soon"] += _remind(
-            kind=Reminder.Kind.DUE_SOON,
-            key=f"due_soon:{m.pk}:{m.due_date.isoformat()}",
-            pair=m.pair,
-            milestone=m,
-            to=to,
-            template="pair_reminder_due_soon",
-            context={"milestone": m, "pair": m.pair},
-        )
-    late = (
-        Milestone.objects.filter(status=Milestone.Status.LATE)
-        .select_related("pair__pairing__application", "pair__pairing__mission_city")
-        .order_by("pk")
-    )
-    for m in late:
-        to = [u.email for u in selectors.side_users(m.pair, m.owner_side)]
-        sent["late"] += _remind(
-            kind=Reminder.Kind.LATE,
-            key=f"late:{m.pk}:{m.due_date.isoformat()}",
-            pair=m.pair,
-            milestone=m,
-            to=to,
-            template="pair_reminder_late",
-            context={"milestone": m, "pair": m.pair},
-        )
+    sent["due_soon"] = _remind_milestones(soon, Reminder.Kind.DUE_SOON, "due_soon")
+    late = Milestone.objects.filter(status=Milestone.Status.LATE)
+    sent["late"] = _remind_milestones(late, Reminder.Kind.LATE, "late")
     idle = (
         Pair.objects.filter(last_activity_at__lt=now - dt.timedelta(days=selectors.IDLE_DAYS))
         .select_related("pairing__application", "pairing__mission_city")
