@@ -444,7 +444,9 @@ class PairingAdmin(admin.ModelAdmin):
     def get_list_filter(self, request):
         return [AnswerFilter, *self.list_filter]
 
-    @admin.action(description=_("Unpublish the selected pairings (with a reason)…"))
+    @admin.action(
+        description=_("Unpublish the selected pairings (with a reason)…"), permissions=["change"]
+    )
     def unpublish(self, request, queryset):
         if "apply" in request.POST:
             form = ReasonForm(request.POST)

@@ -58,7 +58,13 @@ class PairAdmin(ReadOnlyAdmin):
     ]
     actions = ["open_confirmed"]
 
-    @admin.action(description=_("Open the space of every confirmed pairing without one"))
+    def has_open_permission(self, request):
+        """Opening pair spaces creates pairs, which this read-only list never does itself."""
+        return request.user.has_perm("pairs.add_pair")
+
+    @admin.action(
+        description=_("Open the space of every confirmed pairing without one"), permissions=["open"]
+    )
     def open_confirmed(self, request, queryset):
         try:
             opened = services.pairs_backfill(by=request.user)
@@ -76,7 +82,11 @@ class MilestoneAdmin(ReadOnlyAdmin):
     search_fields = ["title", "pair__pairing__application__official_name"]
     actions = ["reopen"]
 
-    @admin.action(description=_("Reopen the selected done milestones"))
+    def has_reopen_permission(self, request):
+        """Reopening writes the milestone, which this read-only list never does itself."""
+        return request.user.has_perm("pairs.change_milestone")
+
+    @admin.action(description=_("Reopen the selected done milestones"), permissions=["reopen"])
     def reopen(self, request, queryset):
         reopened = 0
         for milestone in queryset.filter(status=Milestone.Status.DONE):

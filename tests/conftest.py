@@ -156,6 +156,22 @@ def staff(db):
 
 
 @pytest.fixture
+def viewer(db):
+    """Staff who may look at every admin list and change nothing (view permissions only)."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(email="viewer@nzc.example", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    return user
+
+
+@pytest.fixture
+def bare_staff(db):
+    """A staff account without any permission."""
+    return UserFactory(email="bare@nzc.example", is_staff=True)
+
+
+@pytest.fixture
 def superuser(db):
     return UserFactory(email="root@nzc.example", is_staff=True, is_superuser=True)
 

@@ -75,7 +75,7 @@ class MissionCityInvitationAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
         messages.info(request, _("The invitation was sent to %(email)s.") % {"email": obj.email})
 
-    @admin.action(description=_("Send the selected invitations again"))
+    @admin.action(description=_("Send the selected invitations again"), permissions=["change"])
     def resend(self, request, queryset):
         sent = 0
         for invitation in queryset.select_related("mission_city", "invited_by"):
@@ -90,7 +90,7 @@ class MissionCityInvitationAdmin(admin.ModelAdmin):
             % {"n": sent},
         )
 
-    @admin.action(description=_("Revoke the selected invitations"))
+    @admin.action(description=_("Revoke the selected invitations"), permissions=["change"])
     def revoke(self, request, queryset):
         for invitation in queryset:
             services.invitation_revoke(invitation=invitation, by=request.user)
@@ -104,7 +104,7 @@ admin.site.unregister(MissionCityMembership)
 class MissionCityMembershipAdmin(BaseMembershipAdmin):
     actions = ["revoke"]
 
-    @admin.action(description=_("Revoke the selected memberships"))
+    @admin.action(description=_("Revoke the selected memberships"), permissions=["change"])
     def revoke(self, request, queryset):
         count = 0
         for membership in queryset.filter(revoked_at__isnull=True):

@@ -393,13 +393,13 @@ class ApplicationAdmin(admin.ModelAdmin):
             _("Assigned to you: %(n)d."),
         )
 
-    @admin.action(description=_("Export as CSV"))
+    @admin.action(description=_("Export as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         response = HttpResponse(exports.to_csv(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="applications.csv"'
         return response
 
-    @admin.action(description=_("Export as XLSX"))
+    @admin.action(description=_("Export as XLSX"), permissions=["view"])
     def export_xlsx(self, request, queryset):
         response = HttpResponse(
             exports.to_xlsx(queryset),

@@ -134,3 +134,41 @@ def test_membership_changelist_query_count_does_not_grow(
     with django_assert_num_queries(6):
         response = client.get(reverse("admin:cities_missioncitymembership_changelist"))
     assert response.context["cl"].result_count == n
+
+
+def test_view_only_staff_cannot_send_again_or_revoke_invitations(
+    client, viewer, staff, torino, django_capture_on_commit_callbacks
+):
+    pending = services.invitation_create(
+        mission_city=torino.mission_city, email="a@torino.example", by=staff
+    )
+    mail.outbox.clear()
+    client.force_login(viewer)
+    url = reverse("admin:workspace_missioncityinvitation_changelist")
+
+    assert client.get(url).status_code == 200  # the list is visible…
+    with django_capture_on_commit_callbacks(execute=True):
+        resend = client.post(url, {"action": "resend", "_selected_action": [pending.pk]})
+    revoke = client.post(url, {"action": "revoke", "_selected_action": [pending.pk]})
+
+    # …but no action is offered: the POST shows the list again, nothing is done.
+    assert (resend.status_code, revoke.status_code) == (200, 200)
+    assert resend.context["action_form"] is None
+    assert mail.outbox == []
+    pending.refresh_from_db()
+    assert pending.state == "pending"
+
+
+def test_view_only_staff_cannot_revoke_a_membership(client, viewer, torino):
+    anna = member("anna@example.org", torino)
+    membership = MissionCityMembership.objects.get(user=anna)
+    client.force_login(viewer)
+
+    response = client.post(
+        reverse("admin:cities_missioncitymembership_changelist"),
+        {"action": "revoke", "_selected_action": [membership.pk]},
+    )
+
+    assert response.status_code == 200
+    membership.refresh_from_db()
+    assert membership.revoked_at is None
