@@ -5,7 +5,8 @@ from django.db.models import Count, Q
 from applications.models import Application, LearningNeed, Preference
 from cities.models import CallMissionCity, CityItem, Topic
 
-from .models import MatchingRun, Pairing, Proposal
+from . import selectors
+from .models import Pairing, Proposal
 
 
 def dashboard_data(*, call) -> dict:
@@ -52,11 +53,7 @@ def dashboard_data(*, call) -> dict:
         {"name": t.name, "demand": demand.get(t.slug, 0), "supply": supply.get(t.slug, 0)}
         for t in Topic.objects.order_by("position")
     ]
-    latest = (
-        MatchingRun.objects.filter(call=call, status=MatchingRun.Status.SUCCEEDED)
-        .order_by("-finished_at")
-        .first()
-    )
+    latest = selectors.latest_run(call=call)
     proposals = (
         dict(
             Proposal.objects.filter(run=latest)

@@ -3,7 +3,7 @@ queries, whatever the number of applications; runs and their proposals for the a
 
 from collections import defaultdict
 
-from django.db.models import BooleanField, Case, When
+from django.db.models import BooleanField, Case, F, When
 
 from applications import status as lifecycle
 from applications.models import (
@@ -217,6 +217,21 @@ def pair_constraints(*, call) -> tuple[list[list[int]], list[list[int]]]:
     ):
         (pins if kind == PairConstraint.Kind.PIN else forbids).append([app_id, city_id])
     return pins, forbids
+
+
+def latest_run(*, call) -> MatchingRun | None:
+    """The call's latest succeeded matching run: the one that finished last, then the newest.
+
+    A succeeded run without a finish time (recorded before runs kept one, or made by hand) counts
+    as the oldest: PostgreSQL sorts NULL first in a descending order, SQLite last, so the NULLs'
+    place is said explicitly (without it, on PostgreSQL an earlier published run without a finish
+    time hid the latest run's proposals).
+    """
+    return (
+        MatchingRun.objects.filter(call=call, status=MatchingRun.Status.SUCCEEDED)
+        .order_by(F("finished_at").desc(nulls_last=True), "-pk")
+        .first()
+    )
 
 
 def run_proposals(*, run: MatchingRun):

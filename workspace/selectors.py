@@ -21,6 +21,7 @@ from applications.models import (
 )
 from applications.selectors import effective_verdict, shared_with_cities
 from cities.models import CallMissionCity, CityItem, MissionCityMembership
+from matching import selectors as matching_selectors
 from matching.models import MatchingRun, Pairing, Proposal
 
 from .models import MissionCityInvitation
@@ -248,12 +249,8 @@ def shortlist(*, city: CallMissionCity) -> list[ShortlistEntry]:
 
 
 def latest_run(*, call) -> MatchingRun | None:
-    """The call's latest succeeded matching run."""
-    return (
-        MatchingRun.objects.filter(call=call, status=MatchingRun.Status.SUCCEEDED)
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
+    """The call's latest succeeded matching run (matching.selectors.latest_run)."""
+    return matching_selectors.latest_run(call=call)
 
 
 def proposed_pairings(*, city: CallMissionCity, run: MatchingRun | None) -> list[Proposal]:

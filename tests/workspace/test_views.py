@@ -1,6 +1,5 @@
 """The workspace pages as a Mission City member uses them, with exact values."""
 
-import os
 import re
 
 import pytest
@@ -431,16 +430,6 @@ def test_shortlist_query_count_does_not_grow(
 # Pairings ---------------------------------------------------------------------------------
 
 
-ON_POSTGRES_PROPOSALS_VANISH = pytest.mark.xfail(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason=(
-        "open bug found by CI at the end of the session: on PostgreSQL the pairings page shows "
-        "no proposed pairings after an earlier publication (passes on SQLite); see the session note"
-    ),
-    strict=False,
-)
-
-
 def make_run(call, proposals, *, published=False):
     run = MatchingRun.objects.create(
         call=call,
@@ -461,7 +450,6 @@ def make_run(call, proposals, *, published=False):
     return run
 
 
-@ON_POSTGRES_PROPOSALS_VANISH
 def test_pairings_page_lists_published_and_proposed(
     client, open_call, torino, sofia, torino_member, applicants, staff
 ):
@@ -499,7 +487,6 @@ def test_published_run_proposes_nothing_more(client, open_call, torino, torino_m
     assert client.get(ws(torino, "workspace_pairings")).context["proposed"] == []
 
 
-@ON_POSTGRES_PROPOSALS_VANISH
 @pytest.mark.parametrize("n", [1, 3])
 def test_pairings_query_count_does_not_grow(
     client, open_call, torino, torino_member, applicants, django_assert_num_queries, n
