@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from twinning.health import healthz
+from users.forms import AdminLoginForm
 
 admin.site.site_header = "Twinning — NetZeroCities staff"
 admin.site.site_title = "Twinning admin"
+# The admin's sign-in shares the throttle of /accounts/login/ (users/throttle.py).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,12 +1,20 @@
-"""allauth adapter: account e-mails are stored in the outbox and sent by the worker."""
+"""allauth adapter: account e-mails are stored in the outbox and sent by the worker; sign-in
+attempts go through the portal's one throttle (users/throttle.py), shared with /admin/login/."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django import forms
 from django.apps import apps
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 
 from outbox.services import email_enqueue
+
+from . import throttle
+
+
+def _login(credentials) -> str:
+    return credentials.get("email") or credentials.get("username") or ""
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,6 +32,25 @@ class AccountAdapter(DefaultAccountAdapter):
         if OrganisationMember.objects.filter(user=user).exists():
             return reverse("my_applications")
         return super().get_login_redirect_url(request)
+
+    def get_client_ip(self, request):
+        """allauth's other rate limits (sign-up, password reset) count the same address."""
+        return throttle.client_address(request)
+
+    def pre_authenticate(self, request, **credentials):
+        super().pre_authenticate(request, **credentials)
+        message = throttle.refusal(request, _login(credentials))
+        if message:
+            raise forms.ValidationError(message, code="too_many_login_attempts")
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            throttle.record_success(request, _login(credentials))
+        return user
+
+    def authentication_failed(self, request, **credentials):
+        throttle.record_failure(request, _login(credentials))
 
     def send_mail(self, template_prefix, email, context):
         request = allauth_context.request

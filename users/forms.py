@@ -1,12 +1,14 @@
-"""Forms of the users app: the extra sign-up field and the notice (re)acceptance."""
+"""Forms of the users app: the extra sign-up field, the notice (re)acceptance and the admin's
+sign-in form (throttled like allauth's)."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import consents
+from . import consents, throttle
 from .models import ConsentRecord, Notice
 
 
@@ -47,3 +49,20 @@ class NoticeAcceptForm(forms.Form):
                 required=True,
                 error_messages={"required": _("Please accept this version to go on.")},
             )
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """/admin/login/ counts and refuses attempts with the same throttle as /accounts/login/."""
+
+    def clean(self):
+        login = self.cleaned_data.get("username") or ""
+        message = throttle.refusal(self.request, login)
+        if message:
+            raise forms.ValidationError(message, code="too_many_login_attempts")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(self.request, login)
+            raise
+        throttle.record_success(self.request, login)
+        return cleaned

@@ -138,12 +138,27 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "users.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twinning] "
+# Failed sign-ins are counted by the portal's own throttle (below), shared with /admin/login/.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": None,
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+
+# One sign-in throttle for /accounts/login/ and /admin/login/ (users/throttle.py): failures
+# per account and client address, and per client address, in a window that starts with the
+# first failure.
+LOGIN_THROTTLE = {
+    "per_account": env.int("LOGIN_THROTTLE_PER_ACCOUNT", default=5),
+    "per_address": env.int("LOGIN_THROTTLE_PER_ADDRESS", default=20),
+    "window_seconds": env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=15 * 60),
+}
+# How many reverse proxies we run in front of the portal, each appending the address it saw to
+# X-Forwarded-For: 0 (default) uses REMOTE_ADDR; N takes the Nth address from the right (README,
+# "Behind a reverse proxy"). Never more than the proxies you run: the rest is the client's claim.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Personal data: how long a call keeps it unless its retention policy (admin) says otherwise.
 PRIVACY_RETENTION_UNPAIRED_DAYS = env.int("PRIVACY_RETENTION_UNPAIRED_DAYS", default=365)
