@@ -1,6 +1,7 @@
 """`/healthz`: is this instance able to serve? Database, cache and broker, each with a short
 timeout; JSON; 200 when all answer, 503 otherwise. Cheap: no session, no template, no ORM model."""
 
+import threading
 import time
 
 from django.conf import settings
@@ -18,14 +19,33 @@ def _database() -> None:
         cursor.fetchone()
 
 
-def _redis_ping(url: str) -> None:
-    import redis
+# One client (with its connection pool) per Redis URL and process: a check reuses an open
+# connection instead of connecting anew on every call. redis-py's pool is thread-safe and makes
+# fresh connections after a fork; a connection broken by a Redis restart is dropped by the pool
+# and the next check connects again.
+_clients: dict = {}
+_clients_lock = threading.Lock()
 
-    client = redis.Redis.from_url(url, socket_connect_timeout=TIMEOUT, socket_timeout=TIMEOUT)
-    try:
-        client.ping()
-    finally:
-        client.close()
+
+def _redis_client(url: str):
+    client = _clients.get(url)
+    if client is None:
+        import redis
+
+        with _clients_lock:
+            client = _clients.get(url)
+            if client is None:
+                client = redis.Redis.from_url(
+                    url,
+                    socket_connect_timeout=TIMEOUT,
+                    socket_timeout=TIMEOUT,
+                )
+                _clients[url] = client
+    return client
+
+
+def _redis_ping(url: str) -> None:
+    _redis_client(url).ping()
 
 
 def _cache() -> str | None:

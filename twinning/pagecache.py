@@ -1,11 +1,18 @@
 """Whole-page caching of the public pages for visitors who are not signed in.
 
 The catalogue, a Mission City's page, the home page and the eligibility self-check change only
-when staff edit the call or the reference data. For a visitor without a session (no cookie that
-could change the page: no sign-in, no messages), the rendered page is kept in the cache (Redis
-when REDIS_URL is set, local memory otherwise) for `PUBLIC_PAGE_CACHE_SECONDS`, keyed by path,
-query and HX-Request, under a version that every save or delete of a `cities` model bumps
-(see cities.apps). Signed-in people always get a fresh page.
+when staff edit the call or the reference data. A view opts in with `@cached_for_visitors`; the
+work is done by `PublicPageCacheMiddleware`, which sits near the top of MIDDLEWARE (before the
+session, locale, CSRF, auth, messages and notice middleware), so a page served again costs about
+what the bare "ok" view costs: no session lookup, no user, no template.
+
+Only a GET from a visitor without a session (no cookie that could change the page: no sign-in, no
+messages) is looked up or stored, and only a 200 response that sets no cookie: a page that used a
+CSRF token (a form for signed-in people) sets the CSRF cookie and is therefore never stored, and
+the public pages render no token for visitors. The page is kept in the cache (Redis when REDIS_URL
+is set, local memory otherwise) for `PUBLIC_PAGE_CACHE_SECONDS`, keyed by path and query, language
+and HX-Request, under a version that every save or delete of a `cities` model bumps (see
+cities.apps). Signed-in people always get a fresh page.
 """
 
 import hashlib
@@ -16,6 +23,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "public-pages:version"
@@ -26,6 +34,8 @@ LOCAL_SECONDS = 2.0
 _local: dict[str, tuple[float, tuple]] = {}
 _version: list = [0.0, None]  # [valid until (monotonic), version]
 LOCAL_MAX_PAGES = 500
+# Headers added outside the middleware (on every response) or never to be replayed.
+_NOT_STORED = {"set-cookie", "x-request-id", "x-page-cache"}
 
 
 def version() -> str:
@@ -66,42 +76,71 @@ def _remember(key, value, now):
 
 
 def _cacheable_request(request) -> bool:
+    cookies = request.COOKIES
     return (
         request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
         and getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 60) > 0
     )
 
 
+def _language(request) -> str:
+    if len(settings.LANGUAGES) == 1:
+        return settings.LANGUAGE_CODE
+    return translation.get_language_from_request(request)
+
+
+def _key(request) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    hx = "hx" if request.headers.get("HX-Request") else "full"
+    return f"public-pages:{version()}:{_language(request)}:{hx}:{digest}"
+
+
 def cached_for_visitors(view):
+    """Marks the view's pages as cacheable for visitors (see PublicPageCacheMiddleware)."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable_request(request):
-            return view(request, *args, **kwargs)
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        hx = "hx" if request.headers.get("HX-Request") else "full"
-        key = f"public-pages:{version()}:{hx}:{digest}"
-        hit = _get(key)
-        if hit is not None:
-            content, content_type, vary = hit
-            response = HttpResponse(content, content_type=content_type)
-            if vary:
-                response["Vary"] = vary
-            # The page differs for signed-in people: downstream caches must key on the cookie.
-            patch_vary_headers(response, ("Cookie",))
-            response["X-Page-Cache"] = "hit"
-            return response
         response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if response.status_code == 200 and not response.cookies and not response.streaming:
-            value = (response.content, response["Content-Type"], response.get("Vary", ""))
-            cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
-            _remember(key, value, time.monotonic())
+        response.public_page_cache = True
         return response
 
     return wrapper
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        hit = _get(key)
+        if hit is not None:
+            content, headers = hit
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if (
+            getattr(response, "public_page_cache", False)
+            and response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+        ):
+            # The page differs for signed-in people: downstream caches must key on the cookie.
+            patch_vary_headers(response, ("Cookie",))
+            headers = tuple(
+                (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
+            )
+            value = (response.content, headers)
+            cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            _remember(key, value, time.monotonic())
+        return response
 
 
 def reset_local() -> None:

@@ -111,3 +111,65 @@ def test_missing_document_file_is_a_clear_page(client, draft, applicant):
     assert response.status_code == 404
     assert "This document is not available" in response.text
     assert "letter.pdf" in response.text
+
+
+class _FakeRedis:
+    """A tiny RESP server on a free port that answers HELLO with protocol 3, PING with PONG
+    (anything else with OK) and counts the connections it accepted."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(8)
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        self.pings = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        with conn:
+            while data := conn.recv(4096):
+                for command in data.split(b"*")[1:]:
+                    if b"HELLO" in command.upper():  # redis-py asks for RESP3: a map
+                        conn.sendall(b"%1\r\n+proto\r\n:3\r\n")
+                    elif b"PING" in command.upper():
+                        self.pings += 1
+                        conn.sendall(b"+PONG\r\n")
+                    else:
+                        conn.sendall(b"+OK\r\n")
+
+    def close(self):
+        self.server.close()
+
+
+def test_healthz_reuses_one_redis_connection(client, settings, monkeypatch):
+    from twinning import health
+
+    fake = _FakeRedis()
+    try:
+        url = f"redis://127.0.0.1:{fake.port}/0"
+        settings.CELERY_BROKER_URL = url
+        monkeypatch.setattr(health, "_clients", {})
+        monkeypatch.setattr(health, "CHECKS", {"broker": health._broker})
+        answers = [client.get("/healthz") for _ in range(5)]
+        assert [a.status_code for a in answers] == [200] * 5
+        assert [a.json()["checks"]["broker"]["ok"] for a in answers] == [True] * 5
+        assert (fake.connections, fake.pings) == (1, 5)
+    finally:
+        fake.close()
+        for redis_client in health._clients.values():
+            redis_client.close()

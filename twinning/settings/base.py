@@ -59,6 +59,9 @@ MIDDLEWARE = [
     # Before WhiteNoise: Permissions-Policy reaches static files too (twinning/security.py).
     "twinning.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and everything after it: a cached public page for a visitor without a
+    # session is answered here (see twinning.pagecache).
+    "twinning.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
