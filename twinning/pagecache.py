@@ -34,6 +34,10 @@ LOCAL_SECONDS = 2.0
 _local: dict[str, tuple[float, tuple]] = {}
 _version: list = [0.0, None]  # [valid until (monotonic), version]
 LOCAL_MAX_PAGES = 500
+# The paths whose view is marked @cached_for_visitors, as this process has seen them: any other
+# request (the bare view, sign-in, a 404) passes through without asking the cache.
+_marked_paths: set[str] = set()
+MAX_MARKED_PATHS = 2000
 # Headers added outside the middleware (on every response) or never to be replayed.
 _NOT_STORED = {"set-cookie", "x-request-id", "x-page-cache"}
 
@@ -116,6 +120,14 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
+        if request.path_info not in _marked_paths:
+            response = self.get_response(request)
+            if getattr(response, "public_page_cache", False):
+                if len(_marked_paths) >= MAX_MARKED_PATHS:
+                    _marked_paths.clear()
+                _marked_paths.add(request.path_info)
+                self._store(_key(request), response)
+            return response
         key = _key(request)
         hit = _get(key)
         if hit is not None:
@@ -126,6 +138,11 @@ class PublicPageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
+        self._store(key, response)
+        return response
+
+    @staticmethod
+    def _store(key, response):
         if (
             getattr(response, "public_page_cache", False)
             and response.status_code == 200
@@ -140,10 +157,10 @@ class PublicPageCacheMiddleware:
             value = (response.content, headers)
             cache.set(key, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
             _remember(key, value, time.monotonic())
-        return response
 
 
 def reset_local() -> None:
     """Tests: forget what this process remembers."""
     _local.clear()
+    _marked_paths.clear()
     _version[:] = [0.0, None]

@@ -112,12 +112,15 @@ def test_a_response_that_sets_a_cookie_is_never_stored(rf, page_cache):
     assert len(calls) == 2 and "X-Page-Cache" not in again
 
 
-def test_only_marked_views_are_stored(rf, page_cache):
+def test_only_marked_views_are_stored_and_others_never_ask_the_cache(rf, page_cache, monkeypatch):
     from django.http import HttpResponse
 
+    asked = []
+    monkeypatch.setattr(pagecache, "_get", lambda key: asked.append(key))
     middleware = pagecache.PublicPageCacheMiddleware(lambda request: HttpResponse("plain"))
     middleware(rf.get("/plain/"))
     assert "X-Page-Cache" not in middleware(rf.get("/plain/"))
+    assert asked == []
 
 
 def test_visitors_with_a_session_cookie_are_not_served_from_the_cache(
