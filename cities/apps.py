@@ -7,6 +7,11 @@ class CitiesConfig(AppConfig):
     verbose_name = _("Mission Cities and reference data")
 
     def ready(self):
+        # Every icontains on text ignores accents both ways (twinning.search).
+        from twinning import search
+
+        search.install()
+
         # Cache plumbing only (no business flow): any change to a Mission City, its items, the
         # call or the reference data starts a new version of the cached public pages.
         from django.db.models.signals import m2m_changed, post_delete, post_save

@@ -1,6 +1,7 @@
 """Filters of the workspace's applicant lists; every value is kept in the URL."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -8,6 +9,8 @@ from django_countries import countries
 from applications import selectors as app_selectors
 from applications.models import Application, LearningNeed
 from cities.models import Topic
+
+MAX_NAME_WORDS = 5
 
 POPULATION_BANDS = {
     "lt50k": (_("Under 50,000"), Q(population__lt=50_000)),
@@ -18,6 +21,12 @@ POPULATION_BANDS = {
 
 
 class ApplicantFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Name"),
+        method="filter_name",
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Part of the local authority's name; accents and case do not matter."),
+    )
     topic = django_filters.ModelChoiceFilter(
         label=_("Learning-need topic"),
         queryset=Topic.objects.all(),
@@ -49,7 +58,7 @@ class ApplicantFilter(django_filters.FilterSet):
 
     class Meta:
         model = Application
-        fields = ["topic", "country", "population", "rank", "verdict"]
+        fields = ["q", "topic", "country", "population", "rank", "verdict"]
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,6 +75,12 @@ class ApplicantFilter(django_filters.FilterSet):
         self.filters["rank"].extra["choices"] = [
             (str(n), str(n)) for n in range(1, call.max_preferences + 1)
         ]
+
+    def filter_name(self, queryset, name, value):
+        """Every word in the official name (icontains folds accents: twinning.search)."""
+        for word in value.split()[:MAX_NAME_WORDS]:
+            queryset = queryset.filter(official_name__icontains=word)
+        return queryset
 
     def filter_topic(self, queryset, name, value):
         return queryset.filter(
