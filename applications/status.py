@@ -92,7 +92,10 @@ TRANSITIONS = (
         [Status.PAIRED],
         Status.UNDER_REVIEW,
         [S, Y],
-        _("staff unpublish the pairing with a reason, or one side declines it"),
+        _(
+            "staff unpublish the pairing with a reason (refused once its pair space is open), "
+            "or one side declines it"
+        ),
     ),
     _t(
         "withdraw",

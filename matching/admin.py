@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -460,9 +460,11 @@ class PairingAdmin(admin.ModelAdmin):
                         done += 1
                     except ValidationError as exc:
                         self.message_user(request, " ".join(exc.messages), messages.ERROR)
-                self.message_user(
-                    request, _("Unpublished pairings: %(n)d; both sides were told.") % {"n": done}
-                )
+                if done:
+                    self.message_user(
+                        request,
+                        _("Unpublished pairings: %(n)d; both sides were told.") % {"n": done},
+                    )
                 return None
         else:
             form = ReasonForm()
@@ -473,7 +475,11 @@ class PairingAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "title": _("Unpublish pairings"),
-                "pairings": queryset.select_related("application", "mission_city"),
+                "pairings": queryset.select_related("application", "mission_city").annotate(
+                    space_opened=ExpressionWrapper(
+                        selectors.pair_space_opened_q(), output_field=BooleanField()
+                    )
+                ),
                 "form": form,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },

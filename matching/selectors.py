@@ -3,7 +3,7 @@ queries, whatever the number of applications; runs and their proposals for the a
 
 from collections import defaultdict
 
-from django.db.models import BooleanField, Case, F, When
+from django.db.models import BooleanField, Case, F, Q, When
 
 from applications import status as lifecycle
 from applications.models import (
@@ -232,6 +232,12 @@ def latest_run(*, call) -> MatchingRun | None:
         .order_by(F("finished_at").desc(nulls_last=True), "-pk")
         .first()
     )
+
+
+def pair_space_opened_q() -> Q:
+    """Pairings whose pair space (pairs.Pair, which hangs off the pairing) is opened. Read through
+    the relation: pairs is a layer above matching."""
+    return Q(pair__isnull=False)
 
 
 def run_proposals(*, run: MatchingRun):

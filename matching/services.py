@@ -600,7 +600,13 @@ def run_publish(*, run: MatchingRun, by) -> list[Pairing]:
 @transaction.atomic
 def pairing_unpublish(*, pairing: Pairing, by, reason: str) -> None:
     """Take a published pairing back (never a plain delete): the application returns under
-    review, both sides are told, the audit trail keeps who and why."""
+    review, both sides are told, the audit trail keeps who and why.
+
+    Refused once the pairing's pair space is opened (both sides confirmed): the space's plan,
+    messages, meetings and documents hang off the pairing, and a pairing that both sides live in
+    is not taken back by a click. The row lock is the one `pairs.services.pair_open` takes, so
+    the two cannot cross.
+    """
     if not reason.strip():
         raise ValidationError(_("Give a reason for unpublishing the pairing."))
     pairing = (
@@ -608,6 +614,15 @@ def pairing_unpublish(*, pairing: Pairing, by, reason: str) -> None:
         .select_related("application", "mission_city")
         .get(pk=pairing.pk)
     )
+    if Pairing.objects.filter(selectors.pair_space_opened_q(), pk=pairing.pk).exists():
+        raise ValidationError(
+            _(
+                "%(pairing)s cannot be unpublished: its pair space is open, so both sides "
+                "already work in it. Close the pair's work in the pair space instead."
+            )
+            % {"pairing": pairing},
+            code="pair_space_opened",
+        )
     application, city = pairing.application, pairing.mission_city
     application_log(
         application=application,

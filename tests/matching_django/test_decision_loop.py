@@ -169,6 +169,53 @@ def test_published_pairings_cannot_be_deleted_but_unpublished_with_a_reason(
     assert note == "Pairing with Torino unpublished: Torino asked"
 
 
+def test_a_pairing_whose_pair_space_is_open_is_not_unpublished(
+    client, run, staff, host, django_capture_on_commit_callbacks
+):
+    from pairs.models import Pair
+    from pairs.services import pair_open
+
+    services.proposals_approve_bulk(run=run, by=staff)
+    services.run_publish(run=run, by=staff)
+    pairing = Pairing.objects.filter(mission_city__display_name="Torino").first()
+    twin = pairing.application.organisation.members.get().user
+    workspace_services.pairing_answer_as_host(pairing=pairing, decision="confirmed", by=host)
+    workspace_services.pairing_answer_as_twin(pairing=pairing, decision="confirmed", by=twin)
+    pair = pair_open(pairing=pairing, by=staff)  # what the worker does (idempotent)
+    mail.outbox.clear()
+    refusal = (
+        f"{pairing} cannot be unpublished: its pair space is open, so both sides already work "
+        "in it. Close the pair's work in the pair space instead."
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.pairing_unpublish(pairing=pairing, by=staff, reason="Torino asked")
+    assert refused.value.messages == [refusal]
+
+    client.force_login(staff)
+    changelist = reverse("admin:matching_pairing_changelist")
+    confirm = client.post(changelist, {"action": "unpublish", "_selected_action": [pairing.pk]})
+    assert "cannot be unpublished: its pair space is open" in confirm.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            changelist,
+            {
+                "action": "unpublish",
+                "_selected_action": [pairing.pk],
+                "apply": "1",
+                "reason": "Torino asked",
+            },
+            follow=True,
+        )
+    assert [str(m) for m in response.context["messages"]] == [refusal]
+    assert Pair.objects.get(pairing=pairing) == pair
+    assert Application.objects.get(pk=pairing.application_id).status == "paired"
+    assert not StatusChange.objects.filter(
+        application_id=pairing.application_id, note__contains="unpublished"
+    ).exists()
+    assert mail.outbox == []
+
+
 def _published_torino(run, staff):
     services.proposals_approve_bulk(run=run, by=staff)
     services.run_publish(run=run, by=staff)
