@@ -4,7 +4,7 @@
 import rules
 
 from . import status as lifecycle
-from .models import Application, OrganisationMember
+from .models import Application, OrganisationMember, ReviewAssignment
 
 
 @rules.predicate
@@ -49,3 +49,36 @@ rules.add_rule(
     (is_applicant_of & applicant_may_restore) | (is_staff & staff_may_restore),
 )
 rules.add_rule("applications.staff_withdraw", is_staff & application_withdrawable)
+
+
+# Conflicts of interest: the reviewer declares one (applications.reviews.services); staff with
+# applications.decide_conflict confirm or withdraw any; the reviewer may withdraw their own while
+# it is only declared (once confirmed, it is staff's decision).
+
+
+@rules.predicate
+def may_decide_conflicts(user) -> bool:
+    return user.is_authenticated and user.is_staff and user.has_perm("applications.decide_conflict")
+
+
+@rules.predicate
+def declared_the_conflict(user, assignment) -> bool:
+    return user.is_authenticated and getattr(assignment, "reviewer_id", None) == user.pk
+
+
+@rules.predicate
+def conflict_declared(user, assignment) -> bool:
+    return assignment.conflict_status == ReviewAssignment.ConflictStatus.DECLARED
+
+
+@rules.predicate
+def conflict_in_force(user, assignment) -> bool:
+    return assignment.conflict_status in ReviewAssignment.ACTIVE_CONFLICT
+
+
+rules.add_rule("applications.confirm_conflict", may_decide_conflicts & conflict_declared)
+rules.add_rule(
+    "applications.withdraw_conflict",
+    (is_staff & declared_the_conflict & conflict_declared)
+    | (may_decide_conflicts & conflict_in_force),
+)

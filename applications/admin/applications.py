@@ -175,8 +175,8 @@ class ApplicationAdmin(admin.ModelAdmin):
                 )
             )
         )
-        conflicted = ReviewAssignment.objects.filter(
-            application=OuterRef("pk"), reviewer=request.user, conflict=True
+        conflicted = ReviewAssignment.objects.active_conflicts().filter(
+            application=OuterRef("pk"), reviewer=request.user
         )
         return queryset.filter(~Exists(conflicted))
 

@@ -1,6 +1,9 @@
 """Review criteria, settings, assignments and reviews."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -9,7 +12,9 @@ from ..models import (
     ReviewCriterion,
     ReviewSettings,
 )
+from ..reviews import services as review_services
 from .base import ReadOnlyAdmin, ReadOnlyInline
+from .forms import ReasonForm
 
 
 class ReviewInline(ReadOnlyInline):
@@ -47,7 +52,17 @@ class ReviewSettingsAdmin(admin.ModelAdmin):
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(admin.ModelAdmin):
     """Assignments are made with the "Assign to me" action and conflicts declared on the review
-    page (services check them); this list only shows them."""
+    page (services check them). Here conflicts are confirmed and withdrawn (services again):
+    staff with applications.decide_conflict see and decide every declaration; a reviewer without
+    the permission to view assignments sees their own, to withdraw a declaration made by mistake.
+    """
+
+    list_display = ["application", "reviewer", "conflict_status", "conflict_reason", "assigned_at"]
+    list_select_related = ["application__call", "reviewer"]
+    list_filter = ["conflict_status", "application__call"]
+    search_fields = ["application__official_name", "reviewer__email"]
+    autocomplete_fields = ["application", "reviewer"]
+    actions = ["confirm_conflicts", "withdraw_conflicts"]
 
     def has_add_permission(self, request):
         return False
@@ -55,11 +70,88 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    list_display = ["application", "reviewer", "conflict", "assigned_at"]
-    list_select_related = ["application__call", "reviewer"]
-    list_filter = ["conflict", "application__call"]
-    search_fields = ["application__official_name", "reviewer__email"]
-    autocomplete_fields = ["application", "reviewer"]
+    def _sees_all(self, request) -> bool:
+        return super().has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        if self._sees_all(request):
+            return True
+        own = obj is None or obj.reviewer_id == request.user.pk
+        return request.user.is_active and request.user.is_staff and own
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self.has_view_permission(request)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._sees_all(request):
+            return queryset
+        return queryset.filter(reviewer=request.user)
+
+    def has_decide_conflict_permission(self, request):
+        return request.user.has_perm("applications.decide_conflict")
+
+    def has_withdraw_conflict_permission(self, request):
+        # Reviewers withdraw their own declarations; the service checks each row.
+        return request.user.is_staff
+
+    def _each(self, request, queryset, call, done_message):
+        done = 0
+        for assignment in queryset:
+            try:
+                call(assignment)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"n": done})
+
+    @admin.action(
+        description=_("Confirm the declared conflicts of interest"),
+        permissions=["decide_conflict"],
+    )
+    def confirm_conflicts(self, request, queryset):
+        self._each(
+            request,
+            queryset.select_related("application", "reviewer"),
+            lambda a: review_services.review_confirm_conflict(assignment=a, by=request.user),
+            _("Conflicts of interest confirmed: %(n)d."),
+        )
+
+    @admin.action(
+        description=_("Withdraw the conflicts of interest (with a reason)…"),
+        permissions=["withdraw_conflict"],
+    )
+    def withdraw_conflicts(self, request, queryset):
+        queryset = queryset.select_related("application", "reviewer")
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._each(
+                request,
+                queryset,
+                lambda a: review_services.review_withdraw_conflict(
+                    assignment=a, by=request.user, reason=reason
+                ),
+                _(
+                    "Conflicts of interest withdrawn: %(n)d. The applications are shown to "
+                    "their reviewers again."
+                ),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/applications/reviewassignment/withdraw_conflicts.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Withdraw conflicts of interest"),
+                "form": form,
+                "assignments": queryset,
+                "select_across": request.POST.get("select_across") == "1",
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            },
+        )
 
 
 @admin.register(Review)

@@ -57,8 +57,29 @@ class ReviewSettings(models.Model):
         return f"Review settings of {self.call}"
 
 
+class ReviewAssignmentQuerySet(models.QuerySet):
+    def active_conflicts(self):
+        """The conflicts of interest in force (declared or confirmed, not withdrawn): the ones
+        that hide an application from its reviewer. The one definition every hiding uses."""
+        return self.filter(conflict=True)
+
+
 class ReviewAssignment(models.Model):
-    """A staff reviewer asked to review an application; a declared conflict hides it from them."""
+    """A staff reviewer asked to review an application; a declared conflict hides it from them.
+
+    A conflict of interest is declared by the reviewer, confirmed by staff allowed to decide
+    conflicts, and withdrawn by the reviewer who declared it or by such staff
+    (applications.reviews.services). `conflict` is true while the conflict is in force (declared
+    or confirmed); the constraint keeps it in step with `conflict_status`.
+    """
+
+    class ConflictStatus(models.TextChoices):
+        NONE = "", _("None")
+        DECLARED = "declared", _("Declared")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    ACTIVE_CONFLICT = (ConflictStatus.DECLARED, ConflictStatus.CONFIRMED)
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="review_assignments"
@@ -66,9 +87,18 @@ class ReviewAssignment(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments"
     )
-    conflict = models.BooleanField(_("conflict of interest declared"), default=False)
+    conflict = models.BooleanField(_("conflict of interest in force"), default=False)
+    conflict_status = models.CharField(
+        _("conflict of interest"),
+        max_length=10,
+        choices=ConflictStatus.choices,
+        default=ConflictStatus.NONE,
+        blank=True,
+    )
     conflict_reason = models.TextField(_("conflict of interest"), blank=True)
     assigned_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("review assignment")
@@ -76,7 +106,17 @@ class ReviewAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "reviewer"], name="review_assignment_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(conflict=True, conflict_status__in=["declared", "confirmed"])
+                    | models.Q(conflict=False, conflict_status__in=["", "withdrawn"])
+                ),
+                name="review_assignment_conflict_in_step",
+            ),
+        ]
+        permissions = [
+            ("decide_conflict", _("Can confirm and withdraw any conflict of interest")),
         ]
 
     def __str__(self):

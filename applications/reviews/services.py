@@ -1,5 +1,6 @@
 """Every write of the staff review: criteria, assignments, conflicts of interest and reviews."""
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -66,16 +67,23 @@ def review_assign(*, application: Application, reviewer, by) -> ReviewAssignment
     return assignment
 
 
+Conflict = ReviewAssignment.ConflictStatus
+
+
 @transaction.atomic
 def review_declare_conflict(*, application: Application, reviewer, reason: str) -> None:
+    """The reviewer declares a conflict of interest: the application is hidden from them and
+    their review of it, if any, is deleted. Declaring again keeps a confirmation."""
     if not reason.strip():
         raise ValidationError(_("Describe the conflict of interest."))
     assignment, _created = ReviewAssignment.objects.get_or_create(
         application=application, reviewer=reviewer
     )
     assignment.conflict = True
+    if assignment.conflict_status not in ReviewAssignment.ACTIVE_CONFLICT:
+        assignment.conflict_status = Conflict.DECLARED
     assignment.conflict_reason = reason.strip()
-    assignment.save(update_fields=["conflict", "conflict_reason"])
+    assignment.save(update_fields=["conflict", "conflict_status", "conflict_reason"])
     deleted, _counts = Review.objects.filter(application=application, reviewer=reviewer).delete()
     record(
         actor=reviewer,
@@ -84,6 +92,74 @@ def review_declare_conflict(*, application: Application, reviewer, reason: str) 
         application=application,
         note=reason.strip(),
         data={"reviews_deleted": deleted},
+    )
+
+
+def _conflict_change(assignment, *, by, rule, sources, target, not_now, not_you, action, note):
+    """Move a conflict of interest from one of `sources` to `target` if `by` passes `rule`;
+    otherwise say why: the conflict is not in a state that allows it, or `by` may not."""
+    assignment = (
+        ReviewAssignment.objects.select_for_update(of=("self",))
+        .select_related("application", "reviewer")
+        .get(pk=assignment.pk)
+    )
+    if not rules.test_rule(rule, by, assignment):
+        refusal = not_now if assignment.conflict_status not in sources else not_you
+        raise ValidationError(refusal % {"assignment": assignment}, code="conflict")
+    previous = assignment.conflict_status
+    assignment.conflict_status = target
+    assignment.conflict = target in ReviewAssignment.ACTIVE_CONFLICT
+    assignment.full_clean()
+    assignment.save(update_fields=["conflict", "conflict_status"])
+    record(
+        actor=by,
+        action=action,
+        target=assignment,
+        application=assignment.application,
+        note=note.strip(),
+        data={"reviewer": assignment.reviewer_id, "was": previous},
+    )
+
+
+@transaction.atomic
+def review_confirm_conflict(*, assignment: ReviewAssignment, by, note: str = "") -> None:
+    """Staff allowed to decide conflicts confirm a declared one; it stays in force and only
+    such staff may withdraw it from now on."""
+    _conflict_change(
+        assignment,
+        by=by,
+        rule="applications.confirm_conflict",
+        sources=(Conflict.DECLARED,),
+        target=Conflict.CONFIRMED,
+        not_now=_("%(assignment)s: only a declared conflict of interest can be confirmed."),
+        not_you=_(
+            "%(assignment)s: only staff allowed to decide conflicts of interest can confirm it."
+        ),
+        action="review.confirm_conflict",
+        note=note,
+    )
+
+
+@transaction.atomic
+def review_withdraw_conflict(*, assignment: ReviewAssignment, by, reason: str) -> None:
+    """The reviewer who declared a conflict (while it is only declared), or staff allowed to
+    decide conflicts, withdraw it with a reason: the application is no longer hidden from the
+    reviewer, who may review it again (a review deleted at the declaration stays deleted)."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the conflict of interest is withdrawn."))
+    _conflict_change(
+        assignment,
+        by=by,
+        rule="applications.withdraw_conflict",
+        sources=ReviewAssignment.ACTIVE_CONFLICT,
+        target=Conflict.WITHDRAWN,
+        not_now=_("%(assignment)s: there is no conflict of interest in force to withdraw."),
+        not_you=_(
+            "%(assignment)s: only the reviewer who declared the conflict (before it is "
+            "confirmed) or staff allowed to decide conflicts of interest can withdraw it."
+        ),
+        action="review.withdraw_conflict",
+        note=reason,
     )
 
 

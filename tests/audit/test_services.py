@@ -356,6 +356,26 @@ def s_review_declare_conflict(w):
     )
 
 
+def _declared(w):
+    a = _submitted(w)
+    review_services.review_declare_conflict(application=a, reviewer=w["staff"], reason="My city")
+    return a.review_assignments.get()
+
+
+def s_review_confirm_conflict(w):
+    assignment = _declared(w)
+    return "review.confirm_conflict", lambda: review_services.review_confirm_conflict(
+        assignment=assignment, by=w["staff"]
+    )
+
+
+def s_review_withdraw_conflict(w):
+    assignment = _declared(w)
+    return "review.withdraw_conflict", lambda: review_services.review_withdraw_conflict(
+        assignment=assignment, by=w["staff"], reason="Mistake"
+    )
+
+
 def s_review_submit(w):
     a = _submitted(w)
     review_services.review_assign(application=a, reviewer=w["staff"], by=w["staff"])
@@ -804,6 +824,8 @@ SCENARIOS = {
     "applications.reviews.services.review_setup": s_review_setup,
     "applications.reviews.services.review_assign": s_review_assign,
     "applications.reviews.services.review_declare_conflict": s_review_declare_conflict,
+    "applications.reviews.services.review_confirm_conflict": s_review_confirm_conflict,
+    "applications.reviews.services.review_withdraw_conflict": s_review_withdraw_conflict,
     "applications.reviews.services.review_submit": s_review_submit,
     "cities.services.reference_data_load": s_reference_data_load,
     "cities.services.call_data_load": s_call_data_load,
