@@ -4,6 +4,8 @@ import zoneinfo
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from .eligibility import CallFacts, Candidate, Registry, Verdict, judge
 from .models import (
@@ -14,6 +16,26 @@ from .models import (
     FormerParticipant,
     MissionCity,
 )
+
+
+def copied_call_summary(call: Call) -> str:
+    """The summary of a copied call (a demo), told from its own dates: the source's summary
+    names its own year and programme start, which a copy with other dates contradicts."""
+    tz = zoneinfo.ZoneInfo(call.timezone)
+    return _(
+        "Local authorities outside the 112 Mission Cities, from EU Member States and Horizon "
+        "Europe associated countries and aiming for climate neutrality by %(target)s or earlier, "
+        "apply from %(opens)s to %(closes)s to be paired with one of the participating Mission "
+        "Cities. From %(start)s the pairs exchange knowledge for %(months)s months on priority "
+        "climate actions from the Mission Cities' Climate City Contracts, through workshops, "
+        "site visits and targeted feedback."
+    ) % {
+        "target": call.target_year_limit,
+        "opens": date_format(timezone.localtime(call.opens_at, tz), "j F Y"),
+        "closes": date_format(timezone.localtime(call.closes_at, tz), "j F Y"),
+        "start": date_format(call.programme_start, "F Y"),
+        "months": call.programme_months,
+    }
 
 
 def call_current(*, when=None) -> Call | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 
+from . import selectors
 from .models import (
     Call,
     CallMissionCity,
@@ -265,7 +266,6 @@ def call_copy(*, source: Call, slug: str, title: str, opens_at, closes_at) -> Ca
         slug=slug,
         defaults={
             "title": title,
-            "summary": source.summary,
             "opens_at": opens_at,
             "closes_at": closes_at,
             "timezone": source.timezone,
@@ -278,6 +278,8 @@ def call_copy(*, source: Call, slug: str, title: str, opens_at, closes_at) -> Ca
     )
     if not created:
         return call
+    call.summary = selectors.copied_call_summary(call)
+    call.save(update_fields=["summary"])
     for participation in source.mission_cities.prefetch_related("items__topics"):
         copy = CallMissionCity.objects.create(
             call=call,

@@ -7,8 +7,18 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
-from applications.models import Application, LearningNeed, Organisation, OrganisationMember
+from applications.models import (
+    Application,
+    LearningNeed,
+    Organisation,
+    OrganisationMember,
+    Preference,
+    Representative,
+    ShareOffer,
+    StatusChange,
+)
 from cities.models import Call, CallMissionCity, CityItem, MissionCityMembership
+from cities.selectors import copied_call_summary
 from cities.services import call_copy
 from matching.models import Pairing
 from users.models import User
@@ -67,7 +77,8 @@ def setup_pairs_demo(*, password: str) -> Pair:
         closes_at=now - dt.timedelta(days=DAYS_IN + 60),
     )
     call.programme_start = start
-    call.save(update_fields=["programme_start"])
+    call.summary = copied_call_summary(call)  # told from the programme start set here
+    call.save(update_fields=["programme_start", "summary"])
     plan_template_from(call)
     twin, _created = User.objects.get_or_create(
         email=TWIN_EMAIL, defaults={"name": "Member of the demo Twin City (in a pair)"}
@@ -107,6 +118,42 @@ def setup_pairs_demo(*, password: str) -> Pair:
         LearningNeed.objects.create(
             application=application, position=n, topic_id=topic_id, text="What Torino did"
         )
+    # What the applicant answered and what happened, so their pages read like a real one.
+    Representative.objects.create(
+        application=application,
+        position=1,
+        name="Demo climate officer",
+        role="Climate officer",
+        email=TWIN_EMAIL,
+        english_level="B2",
+    )
+    Preference.objects.create(
+        application=application, rank=1, mission_city=torino, reason="Its energy communities"
+    )
+    if topics:
+        ShareOffer.objects.create(
+            application=application,
+            position=1,
+            topic_id=sorted(t for t in topics if t)[-1],
+            text="Our participatory budget for climate projects",
+        )
+    StatusChange.objects.bulk_create(
+        [
+            StatusChange(
+                application=application,
+                from_status=Application.Status.DRAFT,
+                to_status=Application.Status.SUBMITTED,
+                by=twin,
+            ),
+            StatusChange(
+                application=application,
+                action=StatusChange.Action.PUBLICATION,
+                from_status=Application.Status.SUBMITTED,
+                to_status=Application.Status.PAIRED,
+                note="Paired with Torino",
+            ),
+        ]
+    )
     pairing = Pairing.objects.create(
         call=call,
         application=application,

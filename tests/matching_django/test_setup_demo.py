@@ -1,3 +1,4 @@
+import re
 from io import StringIO
 
 import pytest
@@ -33,3 +34,55 @@ def test_setup_demo_creates_an_open_call_accounts_and_applications_once():
     ]
     assert "password for all: twinning-demo" in out.getvalue()
     assert User.objects.get(email="applicant@twinning.example").check_password("twinning-demo")
+
+
+def test_setup_demo_gives_a_twin_city_account_with_a_paired_application(client):
+    out = StringIO()
+    call_command("setup_demo", stdout=out)
+    call_command("setup_demo", "--quiet", stdout=StringIO())  # idempotent
+
+    from matching.models import Pairing
+
+    twin = User.objects.get(email="twin@twinning.example")
+    (application,) = Application.objects.filter(organisation__members__user=twin)
+    assert (application.official_name, application.status, application.verdict) == (
+        "Vila Nova (demo)",
+        "paired",
+        "eligible",
+    )
+    assert application.submitted_at is not None
+    pairing = Pairing.objects.get(application=application)
+    assert (
+        pairing.mission_city.display_name,
+        pairing.host_confirmation,
+        pairing.twin_confirmation,
+    ) == ("Torino", "confirmed", "confirmed")
+    assert pairing.published_at is not None
+    assert Pairing.objects.count() == 1
+    assert twin.check_password("twinning-demo")
+    printed = out.getvalue()
+    assert "  twin@twinning.example        Twin City with a submitted application paired" in (
+        printed
+    )
+    assert "  applicant@twinning.example   Twin City without an application" in printed
+
+    client.force_login(twin)
+    html = client.get(f"/applications/{application.pk}/").content.decode()
+    assert re.search(r"Your Mission City: Torino\s*</h2>", html)
+    assert re.findall(r"data-(host|twin)-confirmation>([^<]+)<", html) == [
+        ("host", "Confirmed"),
+        ("twin", "Confirmed"),
+    ]
+    assert 'href="/pairs/' in html
+    assert len(application.status_changes.all()) == 2
+    assert [p.mission_city.display_name for p in application.preferences.all()] == ["Torino"]
+
+
+def test_demo_call_texts_follow_their_own_dates():
+    call_command("setup_demo", "--quiet", stdout=StringIO())
+
+    for call in Call.objects.filter(slug__in=["demo", "demo-running"]):
+        years = {str(call.opens_at.year), str(call.closes_at.year), str(call.programme_start.year)}
+        assert "2025" not in call.summary or "2025" in years, call.summary
+        assert call.programme_start.strftime("%B %Y") in call.summary
+        assert call.closes_at.strftime("%Y") in call.summary

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cities.models import Call, MissionCity, MissionCityMembership
+from cities.selectors import copied_call_summary
 from cities.services import call_copy
 from matching.demo import generate_applications
 from users.consents import consent_record
@@ -26,6 +27,21 @@ DEMO_ACCOUNTS = [
     ("torino@twinning.example", "Member of the Mission City Torino", {}),
     ("applicant@twinning.example", "Twin City applicant", {}),
 ]
+# What each demo account shows, printed by `make run` (the pairs app adds the paired Twin City).
+DEMO_ACCOUNT_SHOWS = {
+    "staff@twinning.example": "staff: /admin/, the dashboard, matching runs and publication",
+    "torino@twinning.example": (
+        "Mission City Torino: the workspace's applicants; the pair space with Vila Nova"
+    ),
+    "applicant@twinning.example": (
+        "Twin City without an application: start, fill and submit one in the open demo call"
+    ),
+}
+PAIRED_TWIN = (
+    "twin@twinning.example",
+    "Twin City with a submitted application paired with Torino (published, both confirmed): "
+    "My applications shows the pairing and Torino's contacts; /pairs/ the pair space",
+)
 
 
 class Command(BaseCommand):
@@ -57,7 +73,11 @@ class Command(BaseCommand):
         )
         if not call.is_open():
             call.opens_at, call.closes_at = opens_at, closes_at
-            call.save(update_fields=["opens_at", "closes_at"])
+            call.programme_start = (closes_at + dt.timedelta(days=45)).date()
+            call.save(update_fields=["opens_at", "closes_at", "programme_start"])
+        summary = copied_call_summary(call)  # told from the call's own dates
+        if call.summary != summary:
+            Call.objects.filter(pk=call.pk).update(summary=summary)
         if not call.applications.exists():
             generate_applications(call=call, count=DEMO_APPLICATIONS, seed=1)
 
@@ -83,12 +103,20 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
                 stdout=io.StringIO() if quiet else self.stdout,
             )
+            # The paired Twin City's account accepted the privacy notice like the others.
+            for user in User.objects.filter(email=PAIRED_TWIN[0]):
+                consent_record(
+                    user=user, kind=Notice.Kind.PRIVACY, source=ConsentRecord.Source.IMPORT
+                )
         if not quiet:
             self.stdout.write(
                 self.style.SUCCESS(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
             )
-            for email, name, _flags in DEMO_ACCOUNTS:
-                self.stdout.write(f"  {email:<30} {name}")
+            shown = [(email, DEMO_ACCOUNT_SHOWS[email]) for email, _name, _flags in DEMO_ACCOUNTS]
+            if django_apps.is_installed("pairs"):
+                shown.append(PAIRED_TWIN)
+            for email, shows in shown:
+                self.stdout.write(f"  {email:<28} {shows}")
             closes = timezone.localtime(call.closes_at, tz)
             self.stdout.write(
                 f"Open demo call: {call.title}, closes {closes:%Y-%m-%d %H:%M %Z}, "
