@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..reviews import selectors as review_selectors
 from ..reviews import services as review_services
-from .base import ReadOnlyInline
+from .base import ReadOnlyInline, RowActions
 from .filters import (
     AssignedToMeFilter,
     CountryPresentFilter,
@@ -95,7 +95,7 @@ RAW_JSON = ("verdict_reasons", "verdict_resembles", "climate_plans")
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(RowActions, admin.ModelAdmin):
     form = ApplicationAdminForm
     # The key columns first, so that they show at 1280 px without scrolling.
     list_display = [
@@ -266,18 +266,6 @@ class ApplicationAdmin(admin.ModelAdmin):
             )
 
     # Actions ----------------------------------------------------------------------------
-
-    def _each(self, request, queryset, fn, done_message):
-        done = 0
-        for application in queryset:
-            try:
-                fn(application)
-                done += 1
-            except ValidationError as exc:
-                self.message_user(
-                    request, f"{application}: {' '.join(exc.messages)}", messages.WARNING
-                )
-        self.message_user(request, done_message % {"n": done})
 
     def _intermediate(self, request, queryset, form, title, action):
         return TemplateResponse(

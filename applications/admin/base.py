@@ -1,6 +1,7 @@
 """Read-only building blocks: rows written only through the services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -25,3 +26,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RowActions:
+    """Mixed into an admin whose actions call a service once per selected row."""
+
+    def _each(self, request, queryset, fn, done_message):
+        """`fn(row)` for each row; each refusal is said once, with the row it concerns, and the
+        count of rows done after (not when every row was refused)."""
+        done = refused = 0
+        for row in queryset:
+            try:
+                fn(row)
+                done += 1
+            except ValidationError as exc:
+                refused += 1
+                self.message_user(request, f"{row}: {' '.join(exc.messages)}", messages.WARNING)
+        if done or not refused:
+            self.message_user(request, done_message % {"n": done})

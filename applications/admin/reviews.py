@@ -1,8 +1,7 @@
 """Review criteria, settings, assignments and reviews."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +12,7 @@ from ..models import (
     ReviewSettings,
 )
 from ..reviews import services as review_services
-from .base import ReadOnlyAdmin, ReadOnlyInline
+from .base import ReadOnlyAdmin, ReadOnlyInline, RowActions
 from .forms import ReasonForm
 
 
@@ -50,7 +49,7 @@ class ReviewSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(admin.ModelAdmin):
+class ReviewAssignmentAdmin(RowActions, admin.ModelAdmin):
     """Assignments are made with the "Assign to me" action and conflicts declared on the review
     page (services check them). Here conflicts are confirmed and withdrawn (services again):
     staff with applications.decide_conflict see and decide every declaration; a reviewer without
@@ -94,17 +93,6 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
     def has_withdraw_conflict_permission(self, request):
         # Reviewers withdraw their own declarations; the service checks each row.
         return request.user.is_staff
-
-    def _each(self, request, queryset, call, done_message):
-        done = 0
-        for assignment in queryset:
-            try:
-                call(assignment)
-                done += 1
-            except ValidationError as exc:
-                self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        if done:
-            self.message_user(request, done_message % {"n": done})
 
     @admin.action(
         description=_("Confirm the declared conflicts of interest"),

@@ -105,7 +105,7 @@ def _conflict_change(assignment, *, by, rule, sources, target, not_now, not_you,
     )
     if not rules.test_rule(rule, by, assignment):
         refusal = not_now if assignment.conflict_status not in sources else not_you
-        raise ValidationError(refusal % {"assignment": assignment}, code="conflict")
+        raise ValidationError(refusal, code="conflict")
     previous = assignment.conflict_status
     assignment.conflict_status = target
     assignment.conflict = target in ReviewAssignment.ACTIVE_CONFLICT
@@ -131,10 +131,8 @@ def review_confirm_conflict(*, assignment: ReviewAssignment, by, note: str = "")
         rule="applications.confirm_conflict",
         sources=(Conflict.DECLARED,),
         target=Conflict.CONFIRMED,
-        not_now=_("%(assignment)s: only a declared conflict of interest can be confirmed."),
-        not_you=_(
-            "%(assignment)s: only staff allowed to decide conflicts of interest can confirm it."
-        ),
+        not_now=_("Only a declared conflict of interest can be confirmed."),
+        not_you=_("Only staff allowed to decide conflicts of interest can confirm it."),
         action="review.confirm_conflict",
         note=note,
     )
@@ -153,9 +151,9 @@ def review_withdraw_conflict(*, assignment: ReviewAssignment, by, reason: str) -
         rule="applications.withdraw_conflict",
         sources=ReviewAssignment.ACTIVE_CONFLICT,
         target=Conflict.WITHDRAWN,
-        not_now=_("%(assignment)s: there is no conflict of interest in force to withdraw."),
+        not_now=_("There is no conflict of interest in force to withdraw."),
         not_you=_(
-            "%(assignment)s: only the reviewer who declared the conflict (before it is "
+            "Only the reviewer who declared the conflict (before it is "
             "confirmed) or staff allowed to decide conflicts of interest can withdraw it."
         ),
         action="review.withdraw_conflict",

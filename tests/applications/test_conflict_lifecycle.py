@@ -91,7 +91,7 @@ def test_the_reviewer_cannot_confirm_their_own_declaration(declared, reviewer):
         services.review_confirm_conflict(assignment=declared, by=reviewer)
 
     assert refused.value.messages == [
-        f"{declared}: only staff allowed to decide conflicts of interest can confirm it."
+        "Only staff allowed to decide conflicts of interest can confirm it."
     ]
     declared.refresh_from_db()
     assert declared.conflict_status == Conflict.DECLARED
@@ -123,7 +123,7 @@ def test_a_confirmed_conflict_is_withdrawn_only_by_staff_allowed_to_decide(
     with pytest.raises(ValidationError) as refused:
         services.review_withdraw_conflict(assignment=declared, by=reviewer, reason="Changed")
     assert refused.value.messages == [
-        f"{declared}: only the reviewer who declared the conflict (before it is confirmed) or "
+        "Only the reviewer who declared the conflict (before it is confirmed) or "
         "staff allowed to decide conflicts of interest can withdraw it."
     ]
 
@@ -160,12 +160,8 @@ def test_nothing_to_confirm_or_withdraw_without_a_conflict_in_force(decider, dec
     with pytest.raises(ValidationError) as not_in_force:
         services.review_withdraw_conflict(assignment=declared, by=decider, reason="Again")
 
-    assert not_declared.value.messages == [
-        f"{declared}: only a declared conflict of interest can be confirmed."
-    ]
-    assert not_in_force.value.messages == [
-        f"{declared}: there is no conflict of interest in force to withdraw."
-    ]
+    assert not_declared.value.messages == ["Only a declared conflict of interest can be confirmed."]
+    assert not_in_force.value.messages == ["There is no conflict of interest in force to withdraw."]
 
 
 def test_declaring_again_after_a_withdrawal(declared, reviewer, application):
@@ -266,6 +262,6 @@ def test_a_refused_withdrawal_is_said_once(client, declared, decider, reviewer):
     )
 
     assert [str(m) for m in response.context["messages"]] == [
-        f"{declared}: only the reviewer who declared the conflict (before it is confirmed) or "
+        f"{declared}: Only the reviewer who declared the conflict (before it is confirmed) or "
         "staff allowed to decide conflicts of interest can withdraw it."
     ]
