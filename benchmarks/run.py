@@ -332,7 +332,7 @@ def markdown(
         "## What the rows measure",
         "",
         "- *ours: scoring*: `Scorer(...)`, the five components and the fixed-point score of "
-        "every applicant × host pair (numpy; TF-IDF with scipy.sparse).",
+        "every applicant × host pair (numpy; BM25 item evidence with scipy.sparse).",
         "- *ours: optimal assignment*: `build_problem` (pins, forbids, minimum score) and "
         "`solve_optimal`: successive shortest augmenting paths over the hosts, in exact int64 "
         "arithmetic (see `matching/engine/assign.py`).",

@@ -1,17 +1,6 @@
-"""Text similarity: a small tokenizer and TF-IDF cosine in pure Python, numpy and scipy.sparse.
-
-No model downloads and no scikit-learn. The definitions (documented so that a reviewer can
-check a value by hand):
-
-- tokens: the text is case-folded (accents removed for Latin letters), split into runs of
-  letters and digits; tokens of one character, digits only, or in :data:`STOP_WORDS` are
-  dropped; a light plural folding maps ``-ies`` → ``-y`` and drops a final ``-s`` (not
-  ``-ss``, ``-us``, ``-is``) on words longer than four letters.
-- term frequency: ``1 + ln(count)`` (sublinear);
-- inverse document frequency over the instance's documents (applicants and hosts together):
-  ``idf(t) = ln((1 + n) / (1 + df(t))) + 1`` (smoothed);
-- each document vector is L2-normalised; similarity is the dot product, clipped to [0, 1].
-"""
+"""Text evidence between items: a small tokenizer and BM25 in pure Python, numpy and
+scipy.sparse (no model downloads, no scikit-learn). See the section comment before
+:func:`bm25` for the definitions, so that a reviewer can check a value by hand."""
 
 from __future__ import annotations
 
@@ -19,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -50,97 +39,6 @@ def fold(text: str) -> str:
         return text
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-def _stem(token: str) -> str:
-    if len(token) > 4:
-        if token.endswith("ies"):
-            return token[:-3] + "y"
-        if token.endswith("s") and not token.endswith(("ss", "us", "is")):
-            return token[:-1]
-    return token
-
-
-def _term(token: str) -> str | None:
-    """The term a lower-case raw token counts as, or ``None`` when it is dropped."""
-    if not token.isascii():
-        token = fold(token)
-    if len(token) < 2 or token.isdigit() or token in STOP_WORDS:
-        return None
-    return _stem(token)
-
-
-def tokenize(text: str) -> list[str]:
-    """The terms of ``text``, in order (see the module docstring for the rules)."""
-    return [term for term in map(_term, _WORD.findall(text.lower())) if term is not None]
-
-
-@dataclass(frozen=True)
-class TfIdf:
-    """L2-normalised TF-IDF rows of the applicants' and the hosts' documents."""
-
-    vocabulary: tuple[str, ...]
-    left: sp.csr_matrix  # one row per applicant
-    right: sp.csr_matrix  # one row per host
-
-    def cosine(self) -> np.ndarray:
-        """Dense (applicants × hosts) cosine similarities in [0, 1]."""
-        product = np.asarray(self.left @ self.right.T.toarray())
-        return np.clip(product, 0.0, 1.0, out=product)
-
-    def shared_terms(self, left_row: int, right_row: int, limit: int = 3) -> list[str]:
-        """The terms contributing most to one pair's similarity, best first."""
-        weights = dict(zip(*_row(self.left, left_row), strict=True))
-        contributions = [
-            (-weights[t] * w, self.vocabulary[t])
-            for t, w in zip(*_row(self.right, right_row), strict=True)
-            if t in weights
-        ]
-        contributions.sort()
-        return [term for _, term in contributions[:limit]]
-
-
-def _row(matrix: sp.csr_matrix, row: int) -> tuple[list[int], list[float]]:
-    start, stop = matrix.indptr[row], matrix.indptr[row + 1]
-    return matrix.indices[start:stop].tolist(), matrix.data[start:stop].tolist()
-
-
-def tfidf(left_docs: Sequence[str], right_docs: Sequence[str]) -> TfIdf:
-    """Fit TF-IDF over ``left_docs + right_docs`` and return both sides' rows.
-
-    Vectorised: one regular-expression pass per document, each distinct raw token mapped to
-    its term once, then the (document, term) counts with numpy.
-    """
-    docs = (*left_docs, *right_docs)
-    n_docs = len(docs)
-    per_doc = [_WORD.findall(doc.lower()) for doc in docs]
-    lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=n_docs)
-    raw_tokens = list(chain.from_iterable(per_doc))
-    term_ids: dict[str, int] = {}
-    raw_to_id: dict[str, int] = {}
-    for raw in dict.fromkeys(raw_tokens):  # first-seen order: the same ids in every process
-        term = _term(raw)
-        raw_to_id[raw] = -1 if term is None else term_ids.setdefault(term, len(term_ids))
-    ids = np.fromiter(map(raw_to_id.__getitem__, raw_tokens), dtype=np.int64, count=len(raw_tokens))
-    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-    kept = ids >= 0
-    n_terms = max(len(term_ids), 1)
-    keys, counts = np.unique(doc_of[kept] * n_terms + ids[kept], return_counts=True)
-    doc, col = keys // n_terms, keys % n_terms
-    tf = 1.0 + np.log(counts.astype(np.float64))
-    df = np.bincount(col, minlength=n_terms).astype(np.float64)
-    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
-    values = tf * idf[col]
-    norms = np.sqrt(np.bincount(doc, weights=values * values, minlength=n_docs))
-    values /= np.where(norms > 0, norms, 1.0)[doc]
-    indptr = np.zeros(n_docs + 1, dtype=np.int64)
-    np.cumsum(np.bincount(doc, minlength=n_docs), out=indptr[1:])
-    matrix = sp.csr_matrix((values, col, indptr), shape=(n_docs, n_terms))
-    terms = [""] * n_terms
-    for term, index in term_ids.items():
-        terms[index] = term
-    split = len(left_docs)
-    return TfIdf(tuple(terms), matrix[:split], matrix[split:])
 
 
 # -- item-to-item evidence: BM25 over stemmed words and word pairs -------------------------------
@@ -356,22 +254,54 @@ def item_terms(text: str, dropped: frozenset[str] = frozenset()) -> list[str]:
 
 @dataclass(frozen=True)
 class Bm25:
-    """BM25 evidence of every query for every document (dense, queries × documents)."""
+    """BM25 evidence of every query for every document (sparse, queries × documents)."""
 
     vocabulary: tuple[str, ...]
     raw: sp.csr_matrix  # bm25(q, d), sparse
     evidence: sp.csr_matrix  # raw / max(BM25_FLOOR, best of the query), in [0, 1], sparse
-    query_terms: tuple[frozenset[str], ...]
+    queries: tuple[str, ...]
     doc_terms: tuple[frozenset[str], ...]
+    dropped: frozenset[str] = frozenset()
 
     def value(self, q: int, d: int) -> float:
         """The evidence of query ``q`` for document ``d``."""
         return float(self.evidence[q, d])
 
+    def query_terms(self, q: int) -> frozenset[str]:
+        """The terms of query ``q`` (computed again on demand: only shown pairs need them)."""
+        return frozenset(item_terms(self.queries[q], self.dropped))
+
     def shared_terms(self, q: int, d: int, limit: int = 3) -> list[str]:
         """The terms the query and the document share, longest (word pairs) first."""
-        common = self.query_terms[q] & self.doc_terms[d]
+        common = self.query_terms(q) & self.doc_terms[d]
         return sorted(common, key=lambda t: (-t.count(" "), t))[:limit]
+
+
+def _query_matrix(
+    queries: Sequence[str], vocab: dict[str, int], dropped: frozenset[str]
+) -> sp.csr_matrix:
+    """0/1 (queries × terms): the terms of each query that occur in some document (the others
+    never score). Word pairs are looked up as pairs of words, without building their text."""
+    pairs: dict[tuple[str, ...], int] = {
+        tuple(term.split(" ")): idx for term, idx in vocab.items() if " " in term
+    }
+    get, pair_get = vocab.get, pairs.get
+    indptr, cols = [0], []
+    for query in queries:
+        words = item_words(query, dropped)
+        ids = set(map(get, words))
+        if pairs and len(words) > 1:
+            ids.update(map(pair_get, pairwise(words)))
+        ids.discard(None)
+        cols.extend(ids)
+        indptr.append(len(cols))
+    data = np.ones(len(cols), dtype=np.float64)
+    matrix = sp.csr_matrix(
+        (data, np.array(cols, dtype=np.int64), np.array(indptr, dtype=np.int64)),
+        shape=(len(queries), max(len(vocab), 1)),
+    )
+    matrix.sort_indices()
+    return matrix
 
 
 def bm25(
@@ -379,7 +309,6 @@ def bm25(
 ) -> Bm25:
     """Item-to-item BM25 evidence (see the section comment above)."""
     doc_lists = [item_terms(d, dropped) for d in documents]
-    query_sets = [frozenset(item_terms(q, dropped)) for q in queries]
     n_docs, n_q = len(documents), len(queries)
     vocab: dict[str, int] = {}
     rows, cols, vals = [], [], []
@@ -394,11 +323,10 @@ def bm25(
             vals.append(c)
     n_terms = max(len(vocab), 1)
     tf = sp.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=(n_docs, n_terms))
+    doc_terms = tuple(map(frozenset, doc_lists))
     if n_docs == 0 or n_q == 0 or not vocab:
         zeros = sp.csr_matrix((n_q, n_docs))
-        return Bm25(
-            tuple(vocab), zeros, zeros.copy(), tuple(query_sets), tuple(map(frozenset, doc_lists))
-        )
+        return Bm25(tuple(vocab), zeros, zeros.copy(), tuple(queries), doc_terms, dropped)
     df = np.bincount(np.array(cols, dtype=np.int64), minlength=n_terms).astype(np.float64)
     idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
     lengths = np.array([len(t) for t in doc_lists], dtype=np.float64)
@@ -407,16 +335,9 @@ def bm25(
     norm = BM25_K1 * (1.0 - BM25_B + BM25_B * lengths[tf.row] / avgdl)
     weight = idf[tf.col] * tf.data * (BM25_K1 + 1.0) / (tf.data + norm)
     doc_matrix = sp.csr_matrix((weight, (tf.row, tf.col)), shape=(n_docs, n_terms))
-    q_rows, q_cols = [], []
-    for k, terms in enumerate(query_sets):
-        for t in terms:
-            idx = vocab.get(t)
-            if idx is not None:
-                q_rows.append(k)
-                q_cols.append(idx)
-    query_matrix = sp.csr_matrix((np.ones(len(q_rows)), (q_rows, q_cols)), shape=(n_q, n_terms))
+    query_matrix = _query_matrix(queries, vocab, dropped)
     raw = (query_matrix @ doc_matrix.T).tocsr()
     best = raw.max(axis=1).toarray().ravel()
     scale = 1.0 / np.maximum(best, BM25_FLOOR)
     evidence = sp.csr_matrix(sp.diags(scale) @ raw)
-    return Bm25(tuple(vocab), raw, evidence, tuple(query_sets), tuple(map(frozenset, doc_lists)))
+    return Bm25(tuple(vocab), raw, evidence, tuple(queries), doc_terms, dropped)
