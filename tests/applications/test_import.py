@@ -412,3 +412,35 @@ def test_import_stores_the_actions_of_interest(call_data, tmp_path):
     assert sorted(
         application.action_interests.values_list("action__participation__display_name", flat=True)
     ) == ["Stockholm", "Umeå"]
+
+
+@pytest.mark.django_db
+def test_import_needs_may_share_a_main_topic(call_data, tmp_path):
+    """Two needs (and a share) whose first topic is the same are imported as they are: each
+    keeps all its topics, the first as its main one."""
+    needs = [
+        {"text": "Heat networks", "topics": ["energy-systems", "finance-funding"]},
+        {"text": "Solar on schools", "topics": ["energy-systems"]},
+    ]
+    shares = [
+        {"text": "Retrofit", "topics": ["energy-systems", "built-environment"]},
+        {"text": "Metering", "topics": ["energy-systems"]},
+    ]
+
+    _import(tmp_path, [_row(needs=needs, shares=shares)])
+
+    application = Application.objects.get(call=call_data)
+    assert [
+        (n.text, [t.slug for t in n.all_topics()])
+        for n in application.learning_needs.prefetch_related("more_topics")
+    ] == [
+        ("Heat networks", ["energy-systems", "finance-funding"]),
+        ("Solar on schools", ["energy-systems"]),
+    ]
+    assert [
+        (s.text, [t.slug for t in s.all_topics()])
+        for s in application.shares.prefetch_related("more_topics")
+    ] == [
+        ("Retrofit", ["energy-systems", "built-environment"]),
+        ("Metering", ["energy-systems"]),
+    ]
