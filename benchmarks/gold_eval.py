@@ -92,13 +92,22 @@ def import_gold(call) -> None:
 
 
 def engine_scores(call, weights) -> dict[str, dict[str, float]]:
-    """Organisation → folded Mission City name → score, in the order of the hosts' ids."""
+    """Organisation → folded Mission City name → score, in the order of the hosts' ids (the
+    call's context bonuses and preference step; minimum score 0)."""
     from matching import engine, selectors
-    from matching.engine.types import Params
+    from matching.engine.types import Context, Params
+    from matching.services import settings_for
 
+    settings = settings_for(call)
     applicants = selectors.engine_applicants(call=call)
     hosts = selectors.engine_hosts(call=call)
-    params = Params(weights=weights, min_score=0.0, max_preferences=call.max_preferences)
+    params = Params(
+        weights=weights,
+        min_score=0.0,
+        max_preferences=call.max_preferences,
+        context=Context(**settings.context()),
+        preference_step=settings.preference_step,
+    )
     result = engine.run(applicants, hosts, params, **selectors.engine_topics())
     app_name = {a.id: a.name for a in applicants}
     host_name = {h.id: _fold(h.name) for h in hosts}
@@ -148,7 +157,8 @@ def evaluate(call) -> list[Row]:
     from matching.services import settings_for
 
     judges = load_judges()
-    configured = settings_for(call).weights()
+    settings = settings_for(call)
+    configured = settings.weights()
     full = engine_scores(call, Weights(**configured))
     ranking = set(
         Preference.objects.filter(application__call=call).values_list(
@@ -158,7 +168,8 @@ def evaluate(call) -> list[Row]:
     rows = [
         _score_row(
             "engine, the call's weights",
-            ", ".join(f"{k} {v:g}" for k, v in configured.items()),
+            ", ".join(f"{k} {v:g}" for k, v in configured.items())
+            + f"; preference step {settings.preference_step:g}",
             full,
             judges,
         ),

@@ -32,6 +32,7 @@ UNMATCHED_PER_PAGE = 100
 class MatchingSettingsAdmin(admin.ModelAdmin):
     list_display = [
         "call",
+        "weight_action_interest",
         "weight_need_offer",
         "weight_share_challenge",
         "weight_preference",
@@ -142,6 +143,67 @@ class BulkApproveForm(forms.Form):
         return {}
 
 
+WEIGHT_LABELS = {
+    "action_interest": _("actions the applicant named"),
+    "need_offer": _("needs ↔ offered actions (topics)"),
+    "text": _("needs ↔ offered actions (wording)"),
+    "share_challenge": _("shares ↔ challenges and expected benefits"),
+    "preference": _("applicant's preference"),
+    "host_interest": _("Mission City's shortlist"),
+    "context": _("context bonuses"),
+}
+
+
+class PreviewForm(forms.Form):
+    """What-if: a run's weights, minimum score and capacities, changed for a preview; the
+    initial values are the base run's."""
+
+    mode = forms.ChoiceField(choices=MatchingRun.Mode.choices, label=_("Mode"))
+    min_score = forms.FloatField(label=_("Minimum score"), min_value=0, max_value=10)
+    preference_step = forms.FloatField(
+        label=_("Preference: fall from the 1st rank to beyond the last"),
+        min_value=0,
+        max_value=1,
+        help_text=_("0.2: 1st, 2nd, 3rd choice 1.0, 0.93, 0.87; 0.9: 1.0, 0.7, 0.4."),
+    )
+
+    def __init__(self, *args, run, cities, **kwargs):
+        p = run.parameters or {}
+        weights, capacity = p.get("weights", {}), p.get("capacity", {})
+        initial = {
+            "mode": run.mode,
+            "min_score": p.get("min_score"),
+            "preference_step": p.get("preference_step", 0.9),
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        for name, label in WEIGHT_LABELS.items():
+            self.fields[f"weight_{name}"] = forms.FloatField(
+                label=_("Weight: %(what)s") % {"what": label}, min_value=0, max_value=10
+            )
+            self.initial[f"weight_{name}"] = weights.get(name, 0.0)
+        self.cities = cities
+        for city in cities:
+            self.fields[f"capacity_{city.pk}"] = forms.IntegerField(
+                label=city.display_name, min_value=0, max_value=1000
+            )
+            self.initial[f"capacity_{city.pk}"] = capacity.get(str(city.pk), city.capacity)
+
+    def weight_fields(self):
+        return [self[f"weight_{name}"] for name in WEIGHT_LABELS]
+
+    def capacity_fields(self):
+        return [self[f"capacity_{city.pk}"] for city in self.cities]
+
+    def overrides(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "weights": {name: data[f"weight_{name}"] for name in WEIGHT_LABELS},
+            "min_score": data["min_score"],
+            "preference_step": data["preference_step"],
+            "capacity": {str(c.pk): data[f"capacity_{c.pk}"] for c in self.cities},
+        }
+
+
 class CompareForm(forms.Form):
     other = forms.ModelChoiceField(queryset=MatchingRun.objects.none(), label=_("Compare with run"))
 
@@ -189,6 +251,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
                 name="matching_matchingrun_decide",
             ),
             path("<int:pk>/compare/", view(self.compare_view), name="matching_matchingrun_compare"),
+            path("<int:pk>/preview/", view(self.preview_view), name="matching_matchingrun_preview"),
             *super().get_urls(),
         ]
 
@@ -216,6 +279,49 @@ class MatchingRunAdmin(admin.ModelAdmin):
                 "form": form,
                 "opts": self.model._meta,
                 "title": _("Start a matching run"),
+            },
+        )
+
+    def preview_view(self, request, pk):
+        """What-if: the run with changed weights, minimum score or capacities, computed in
+        memory and compared with this run; "Save as a run" starts it as a normal run. Allowed
+        to whoever may start a run."""
+        if not self.has_view_permission(request) or not request.user.has_perm(
+            "matching.add_matchingrun"
+        ):
+            raise PermissionDenied
+        run = get_object_or_404(MatchingRun.objects.select_related("call"), pk=pk)
+        if run.status != MatchingRun.Status.SUCCEEDED:
+            raise Http404
+        cities = list(CallMissionCity.objects.filter(call=run.call).order_by("display_name"))
+        form = PreviewForm(request.POST or None, run=run, cities=cities)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                if "save" in request.POST:
+                    new = services.run_start(
+                        call=run.call,
+                        mode=form.cleaned_data["mode"],
+                        by=request.user,
+                        overrides=form.overrides(),
+                    )
+                    self.message_user(request, _("Run %(id)d was queued.") % {"id": new.pk})
+                    return redirect("admin:matching_matchingrun_change", new.pk)
+                preview = services.run_preview(
+                    base=run, mode=form.cleaned_data["mode"], overrides=form.overrides()
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        return render(
+            request,
+            "admin/matching/matchingrun/preview.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("What if? Preview changes to run %(id)d") % {"id": run.pk},
+                "run": run,
+                "form": form,
+                "preview": preview,
             },
         )
 
@@ -256,6 +362,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
             ),
             "decisions": Proposal.Decision.choices,
             "choice_shares": _choice_shares(run),
+            "can_preview": request.user.has_perm("matching.add_matchingrun"),
         }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 

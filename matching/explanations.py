@@ -101,11 +101,12 @@ def for_applicant(details: dict, city: str) -> list[str]:
     return out
 
 
-def for_city(details: dict, applicant: str) -> list[str]:
-    """Sentences addressed to a Mission City about ``applicant``."""
+def for_city(details: dict, applicant: str, *, proposed: bool = True) -> list[str]:
+    """Sentences addressed to a Mission City about ``applicant`` (``proposed``: the pair was
+    proposed by a run; otherwise it is a recommendation and the rank is not restated)."""
     if not details:
         return []
-    out = [_rank_sentence(details, "", you=False)]
+    out = [_rank_sentence(details, "", you=False)] if proposed else []
     for title in details.get("named", []):
         out.append(_("It wants to learn about your action “%(action)s”.") % {"action": title})
     covered = {}
@@ -210,4 +211,6 @@ def _context(key: str) -> str:
         "shared language": _("a shared language"),
         "same or neighbouring country": _("the same or a neighbouring country"),
         "similar size": _("a similar size"),
+        "works in English": _("a contact who works in English"),
+        "will travel for site visits": _("it will travel for site visits"),
     }.get(key, key)

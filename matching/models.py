@@ -55,6 +55,29 @@ class MatchingSettings(models.Model):
         default=0.04,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
+    bonus_site_visits = models.FloatField(
+        _("bonus: the applicant can travel for site visits"),
+        default=0.02,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_(
+            "The same for every Mission City: it only decides between applicants competing "
+            "for a place."
+        ),
+    )
+    bonus_english = models.FloatField(
+        _("bonus: no shared language, but the contact's English is B2 or above"),
+        default=0.0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    preference_step = models.FloatField(
+        _("preference: fall from the 1st rank to beyond the last"),
+        default=0.2,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_(
+            "0.2 (the default) scores the 1st, 2nd and 3rd choice 1.0, 0.93 and 0.87: every "
+            "ranked city counts nearly as much; 0.9 gives 1.0, 0.7 and 0.4."
+        ),
+    )
     min_score = models.FloatField(
         _("minimum score of a proposed pair"),
         default=0.2,
@@ -84,6 +107,8 @@ class MatchingSettings(models.Model):
             "language": self.bonus_language,
             "neighbour": self.bonus_neighbour,
             "size": self.bonus_size,
+            "site_visits": self.bonus_site_visits,
+            "english": self.bonus_english,
         }
 
 

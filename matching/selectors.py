@@ -11,15 +11,28 @@ from applications.models import (
     Application,
     LearningNeed,
     Preference,
+    Representative,
     ShareOffer,
     ShortlistEntry,
 )
 from cities.models import CallMissionCity, CityItem, Topic
-from matching.engine.types import Applicant, Host, Need, Offer, Share
+from matching import engine
+from matching.engine.types import (
+    CEFR_LEVELS,
+    Applicant,
+    Context,
+    Host,
+    Need,
+    Offer,
+    Params,
+    Share,
+    Weights,
+)
 
-from .models import MatchingRun, PairConstraint, Proposal
+from .models import MatchingRun, MatchingSettings, PairConstraint, Proposal
 
 Status = Application.Status
+CEFR_RANK = {level: k for k, level in enumerate(CEFR_LEVELS)}
 
 # Every submitted application is given to the engine (so that it can say why one is unmatched);
 # only those `applications.status.candidate_for_matching` accepts may be proposed.
@@ -97,8 +110,15 @@ def engine_applicants(*, call) -> list[Applicant]:
             "country",
             "organisation__country",
             "population",
+            "site_visits",
         )
     )
+    english = {}
+    for app_id, level in Representative.objects.filter(application__call=call).values_list(
+        "application_id", "english_level"
+    ):
+        if CEFR_RANK.get(level, -1) > CEFR_RANK.get(english.get(app_id, ""), -1):
+            english[app_id] = level
     interests = defaultdict(set)
     for app_id, action_id in ActionInterest.objects.filter(application__call=call).values_list(
         "application_id", "action_id"
@@ -144,6 +164,8 @@ def engine_applicants(*, call) -> list[Applicant]:
                 interests=frozenset(interests[row["pk"]]),
                 country=str(row["country"] or row["organisation__country"] or ""),
                 population=row["population"],
+                english_level=english.get(row["pk"], ""),
+                site_visits=row["site_visits"] or "",
             )
         )
     return applicants
@@ -248,22 +270,27 @@ def run_proposals(*, run: MatchingRun):
     )
 
 
-def run_compare(*, old: MatchingRun, new: MatchingRun) -> dict:
-    """Pairs added, removed and changed (same applicant, other Mission City), and totals."""
+def run_pairs(*, run: MatchingRun) -> dict[int, tuple]:
+    """Application id → (Mission City id, application name, city name, score, rank) of a run's
+    proposals, in one query."""
+    return {
+        app_id: (city_id, name, city, score, rank)
+        for app_id, city_id, name, city, score, rank in Proposal.objects.filter(
+            run=run
+        ).values_list(
+            "application_id",
+            "mission_city_id",
+            "application__official_name",
+            "mission_city__display_name",
+            "score",
+            "rank",
+        )
+    }
 
-    def pairs(run):
-        return {
-            app_id: (city_id, name, city, score)
-            for app_id, city_id, name, city, score in Proposal.objects.filter(run=run).values_list(
-                "application_id",
-                "mission_city_id",
-                "application__official_name",
-                "mission_city__display_name",
-                "score",
-            )
-        }
 
-    a, b = pairs(old), pairs(new)
+def pairs_diff(a: dict[int, tuple], b: dict[int, tuple]) -> dict:
+    """Pairs added, removed and changed (same applicant, other Mission City) from ``a`` to
+    ``b`` (both as :func:`run_pairs` gives them), and the total scores."""
     added = sorted((b[k][1], b[k][2], b[k][3]) for k in b.keys() - a.keys())
     removed = sorted((a[k][1], a[k][2], a[k][3]) for k in a.keys() - b.keys())
     changed = sorted(
@@ -279,3 +306,30 @@ def run_compare(*, old: MatchingRun, new: MatchingRun) -> dict:
         "total_old": round(sum(v[3] for v in a.values()), 6),
         "total_new": round(sum(v[3] for v in b.values()), 6),
     }
+
+
+def run_compare(*, old: MatchingRun, new: MatchingRun) -> dict:
+    """Pairs added, removed and changed (same applicant, other Mission City), and totals."""
+    return pairs_diff(run_pairs(run=old), run_pairs(run=new))
+
+
+def host_scores(*, city: CallMissionCity) -> engine.HostScores:
+    """Every submitted application's engine score with ``city`` under the call's matching
+    settings (as a run would score it, before any assignment), with the evidence of any of
+    them on demand: the order and the reasons of the city's recommendations. A fixed number of
+    queries."""
+    call = city.call
+    settings = MatchingSettings.objects.filter(call=call).first() or MatchingSettings(call=call)
+    params = Params(
+        weights=Weights(**settings.weights()),
+        context=Context(**settings.context()),
+        max_preferences=call.max_preferences,
+        preference_step=settings.preference_step,
+    )
+    return engine.score_host(
+        engine_applicants(call=call),
+        engine_hosts(call=call),
+        city.pk,
+        params,
+        **engine_topics(),
+    )

@@ -55,6 +55,7 @@ def _parameters(call, mode) -> dict:
         "context": settings.context(),
         "min_score": settings.min_score,
         "max_preferences": call.max_preferences,
+        "preference_step": settings.preference_step,
         "pins": pins,
         "forbids": forbids,
         "capacity": {
@@ -64,18 +65,135 @@ def _parameters(call, mode) -> dict:
     }
 
 
+def _parameters_with(call, mode, overrides) -> dict:
+    """The run parameters of ``call`` with staff's what-if ``overrides`` (weights, minimum
+    score, capacities by Mission City id) applied and checked."""
+    parameters = _parameters(call, mode)
+    overrides = overrides or {}
+    if "weights" in overrides:
+        parameters["weights"] = {**parameters["weights"], **overrides["weights"]}
+    for name in ("min_score", "preference_step"):
+        if overrides.get(name) is not None:
+            parameters[name] = float(overrides[name])
+    if "capacity" in overrides:
+        known = parameters["capacity"]
+        parameters["capacity"] = {
+            **known,
+            **{str(k): int(v) for k, v in overrides["capacity"].items() if str(k) in known},
+        }
+    try:
+        _params(parameters)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(str(exc)) from exc
+    if any(cap < 0 for cap in parameters["capacity"].values()):
+        raise ValidationError(_("A capacity cannot be negative."))
+    return parameters
+
+
+def _params(p: dict) -> Params:
+    """The engine's :class:`Params` of a run's stored parameters."""
+    return Params(
+        weights=Weights(**p["weights"]),
+        min_score=p["min_score"],
+        mode=p["mode"],
+        pins=frozenset(tuple(x) for x in p["pins"]),
+        forbids=frozenset(tuple(x) for x in p["forbids"]),
+        max_preferences=p["max_preferences"],
+        context=Context(**p.get("context", {})),
+        # Runs saved before the setting existed used the engine's step then, 0.9.
+        preference_step=p.get("preference_step", 0.9),
+    )
+
+
+def _engine_hosts(call, p: dict):
+    return [
+        h if str(h.id) not in p.get("capacity", {}) else _with_capacity(h, p["capacity"][str(h.id)])
+        for h in selectors.engine_hosts(call=call)
+    ]
+
+
 @transaction.atomic
-def run_start(*, call, mode: str = MatchingRun.Mode.CHOICES, by=None, enqueue=True) -> MatchingRun:
-    """Record a run with a snapshot of its parameters and queue it for a worker."""
+def run_start(
+    *,
+    call,
+    mode: str = MatchingRun.Mode.CHOICES,
+    by=None,
+    enqueue=True,
+    overrides: dict | None = None,
+) -> MatchingRun:
+    """Record a run with a snapshot of its parameters and queue it for a worker.
+
+    ``overrides`` (from a what-if preview) replace some of the call's settings for this run
+    only: ``weights`` (name → weight), ``min_score``, ``preference_step``, ``capacity``
+    (Mission City id → places).
+    """
     if mode not in MatchingRun.Mode.values:
         raise ValidationError(_("Unknown mode."))
-    run = MatchingRun.objects.create(
-        call=call, mode=mode, parameters=_parameters(call, mode), started_by=by
-    )
-    record(actor=by, action="matching_run.start", target=run, data={"mode": mode})
+    parameters = _parameters_with(call, mode, overrides)
+    run = MatchingRun.objects.create(call=call, mode=mode, parameters=parameters, started_by=by)
+    data = {"mode": mode}
+    if overrides:
+        data["overrides"] = _jsonable(overrides)
+    record(actor=by, action="matching_run.start", target=run, data=data)
     if enqueue:
         transaction.on_commit(lambda: run_enqueue(run_id=run.pk))
     return run
+
+
+@dataclass(frozen=True)
+class RunPreview:
+    """What a run with changed settings would propose, against a saved run (nothing stored).
+
+    ``diff`` has the keys of :func:`matching.selectors.run_compare`; ``first_choice`` and
+    ``matched`` are (base run, preview) pairs; ``parameters`` are the preview's run parameters
+    (what "Save as a run" stores).
+    """
+
+    base: MatchingRun
+    parameters: dict
+    diff: dict
+    matched: tuple[int, int]
+    first_choice: tuple[float | None, float | None]
+    error: str = ""
+
+
+def _first_choice_share(ranks) -> float | None:
+    ranks = list(ranks)
+    return round(sum(1 for r in ranks if r == 1) / len(ranks), 4) if ranks else None
+
+
+def run_preview(*, base: MatchingRun, mode: str | None = None, overrides=None) -> RunPreview:
+    """Compute in memory, with the engine, the run that ``run_start`` with these ``overrides``
+    would compute now, and compare it with the saved run ``base``: pairs added, removed and
+    changed, first-choice share, total score. Reads only; writes nothing."""
+    call = base.call
+    parameters = _parameters_with(call, mode or base.mode, overrides)
+    old = selectors.run_pairs(run=base)
+    old_ranks = [v[4] for v in old.values()]
+    applicants = selectors.engine_applicants(call=call)
+    hosts = _engine_hosts(call, parameters)
+    try:
+        result = engine.run(applicants, hosts, _params(parameters), **selectors.engine_topics())
+    except InfeasiblePins as exc:
+        return RunPreview(
+            base, parameters, {}, (len(old), 0), (_first_choice_share(old_ranks), None), str(exc)
+        )
+    names = {a.id: a.name for a in applicants}
+    cities = {h.id: h.name for h in hosts}
+    new = {
+        x.applicant_id: (x.host_id, names[x.applicant_id], cities[x.host_id], x.score, x.rank)
+        for x in result.proposals
+    }
+    return RunPreview(
+        base=base,
+        parameters=parameters,
+        diff=selectors.pairs_diff(old, new),
+        matched=(len(old), len(new)),
+        first_choice=(
+            _first_choice_share(old_ranks),
+            _first_choice_share(v[4] for v in new.values()),
+        ),
+    )
 
 
 def run_enqueue(*, run_id: int) -> bool:
@@ -184,21 +302,10 @@ def run_execute(*, run_id: int, keep_candidates: bool = False) -> MatchingRun:
         return run
     p = run.parameters
     applicants = selectors.engine_applicants(call=run.call)
-    hosts = [
-        h if str(h.id) not in p.get("capacity", {}) else _with_capacity(h, p["capacity"][str(h.id)])
-        for h in selectors.engine_hosts(call=run.call)
-    ]
+    hosts = _engine_hosts(run.call, p)
     read_seconds = time.perf_counter() - started
     _progress(run_id, 30, _("Scoring and assigning"))
-    params = Params(
-        weights=Weights(**p["weights"]),
-        min_score=p["min_score"],
-        mode=p["mode"],
-        pins=frozenset(tuple(x) for x in p["pins"]),
-        forbids=frozenset(tuple(x) for x in p["forbids"]),
-        max_preferences=p["max_preferences"],
-        context=Context(**p.get("context", {})),
-    )
+    params = _params(p)
     try:
         result = engine.run(applicants, hosts, params, **selectors.engine_topics())
     except InfeasiblePins as exc:

@@ -172,6 +172,7 @@ ROWS = {
     "admin:matching_matchingrun_start": ("get", None, staff_only(reviewer=OK)),
     "admin:matching_matchingrun_change": ("get", "run", staff_only()),
     "admin:matching_matchingrun_compare": ("get", "run_compare", staff_only()),
+    "admin:matching_matchingrun_preview": ("get", "run", staff_only()),
     "admin:matching_matchingrun_publish": (
         "post",
         "run",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -21,6 +22,7 @@ from applications.models import (
 )
 from applications.selectors import effective_verdict, shared_with_cities
 from cities.models import CallMissionCity, CityItem, MissionCityMembership
+from matching import explanations
 from matching import selectors as matching_selectors
 from matching.models import MatchingRun, Pairing, Proposal
 
@@ -165,8 +167,30 @@ def ranked(queryset: QuerySet[Application]) -> QuerySet[Application]:
 
 
 def recommended(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    """The others, the most topics in common first."""
-    return queryset.filter(rank_given__isnull=True).order_by("-overlap", "official_name", "pk")
+    """The others, by name (:func:`recommended_page` orders them by the engine's score)."""
+    return queryset.filter(rank_given__isnull=True).order_by("official_name", "pk")
+
+
+def recommended_page(
+    queryset: QuerySet[Application], *, city: CallMissionCity, number, per_page: int
+) -> Page:
+    """One page of the applications that did not rank the city, the best fit first: by the
+    matching engine's score of the pair under the call's settings (ties by name). Each row
+    gets ``engine_score`` and ``engine_reasons``, the engine's evidence in the Mission City's
+    voice. A fixed number of queries, whatever the number of applications."""
+    scores = matching_selectors.host_scores(city=city)
+    ids = list(recommended(queryset).values_list("pk", flat=True))
+    ids.sort(key=lambda pk: -scores.scores.get(pk, 0.0))  # stable: ties stay by name
+    page = Paginator(ids, per_page).get_page(number)
+    chosen = list(page.object_list)
+    rows = queryset.filter(pk__in=chosen).in_bulk() if chosen else {}
+    page.object_list = [rows[pk] for pk in chosen]
+    for application in page.object_list:
+        application.engine_score = scores.scores.get(application.pk, 0.0)
+        application.engine_reasons = explanations.for_city(
+            scores.evidence(application.pk), application.official_name, proposed=False
+        )
+    return page
 
 
 @dataclass(frozen=True)

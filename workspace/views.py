@@ -131,8 +131,8 @@ def workspace(request, city_slug=None):
     )
     applications = filterset.qs
     ranked = Paginator(selectors.ranked(applications), PAGE_SIZE).get_page(request.GET.get("page"))
-    recommended = Paginator(selectors.recommended(applications), PAGE_SIZE).get_page(
-        request.GET.get("rpage")
+    recommended = selectors.recommended_page(
+        applications, city=city, number=request.GET.get("rpage"), per_page=PAGE_SIZE
     )
     ranked_rows, recommended_rows = list(ranked), list(recommended)
     selectors.explain_fit(applications=ranked_rows + recommended_rows, offer=offer)

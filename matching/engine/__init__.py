@@ -21,9 +21,10 @@ from .assign import (
     solve_optimal,
     solve_stable,
 )
-from .explain import build_result
+from .explain import build_result, pair_evidence
 from .scoring import Scorer
 from .types import (
+    SCORE_SCALE,
     Applicant,
     Context,
     Host,
@@ -43,6 +44,7 @@ __all__ = [
     "Applicant",
     "Context",
     "Host",
+    "HostScores",
     "InfeasiblePins",
     "MatchResult",
     "Need",
@@ -54,7 +56,23 @@ __all__ = [
     "Unmatched",
     "Weights",
     "run",
+    "score_host",
 ]
+
+
+def _scorer(applicants, hosts, params, topic_axis, topic_names, topic_parent, topic_glossary):
+    return Scorer(
+        applicants,
+        hosts,
+        params.weights,
+        topic_axis,
+        topic_names=topic_names,
+        max_preferences=params.max_preferences,
+        topic_parent=topic_parent,
+        context=params.context,
+        topic_glossary=topic_glossary,
+        preference_step=params.preference_step,
+    )
 
 
 def run(
@@ -78,16 +96,8 @@ def run(
     inconsistent input (duplicate ids, topics without an axis).
     """
     started = time.perf_counter()
-    scorer = Scorer(
-        applicants,
-        hosts,
-        params.weights,
-        topic_axis,
-        topic_names=topic_names,
-        max_preferences=params.max_preferences,
-        topic_parent=topic_parent,
-        context=params.context,
-        topic_glossary=topic_glossary,
+    scorer = _scorer(
+        applicants, hosts, params, topic_axis, topic_names, topic_parent, topic_glossary
     )
     scored = time.perf_counter()
     problem = build_problem(scorer, params)
@@ -100,3 +110,42 @@ def run(
     result = build_result(problem, assigned, lists, blocking, timings)
     timings["explanation"] = time.perf_counter() - assigned_at
     return result
+
+
+class HostScores:
+    """Every applicant's score with one host, and the evidence of any of them on demand."""
+
+    def __init__(self, scorer: Scorer, j: int):
+        self._scorer, self._j = scorer, j
+        ids = [a.id for a in scorer.applicants]
+        column = scorer.score_q[:, j] if scorer.hosts else []
+        self.scores: dict[int, float] = {
+            app_id: int(q) / SCORE_SCALE for app_id, q in zip(ids, column, strict=True)
+        }
+
+    def evidence(self, applicant_id: int) -> dict[str, object]:
+        """:func:`~matching.engine.explain.pair_evidence` of the applicant with the host
+        (empty when the applicant is unknown)."""
+        i = self._scorer.app_index.get(applicant_id)
+        return {} if i is None else pair_evidence(self._scorer, i, self._j)
+
+
+def score_host(
+    applicants: Sequence[Applicant],
+    hosts: Sequence[Host],
+    host_id: int,
+    params: Params,
+    topic_axis: Mapping[str, str],
+    *,
+    topic_names: Mapping[str, str] | None = None,
+    topic_parent: Mapping[str, str] | None = None,
+    topic_glossary: Mapping[str, str] | None = None,
+) -> HostScores:
+    """Score every applicant with every host as :func:`run` does (no assignment) and keep the
+    column of ``host_id``: how well each applicant fits that host, for its recommendations."""
+    scorer = _scorer(
+        applicants, hosts, params, topic_axis, topic_names, topic_parent, topic_glossary
+    )
+    if host_id not in scorer.host_index:
+        raise ValueError(f"unknown host {host_id}")
+    return HostScores(scorer, scorer.host_index[host_id])

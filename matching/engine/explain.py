@@ -113,19 +113,7 @@ def proposal_details(
     scorer = problem.scorer
     a = scorer.applicants[i]
     rank = scorer.rank(i, j)
-    covered, uncovered = [], []
-    for c in scorer.coverage(i, j):
-        if c.action:
-            covered.append(
-                {
-                    "need": c.need,
-                    "action": c.action,
-                    "topics": list(c.topics),
-                    "terms": list(c.terms),
-                }
-            )
-        else:
-            uncovered.append(c.need)
+    evidence = pair_evidence(scorer, i, j)
     counted = scorer.max_preferences
     limit = rank if rank is not None and rank <= counted else counted + 1
     bypassed = []
@@ -149,18 +137,39 @@ def proposal_details(
             entry.update(why="total" if not pinned else "pinned", score=round(score, 6))
         bypassed.append(entry)
     return {
-        "rank": rank,
+        **evidence,
         "pinned": pinned,
+        "bypassed": bypassed,
+        "minimum": problem.params.min_score,
+    }
+
+
+def pair_evidence(scorer, i: int, j: int) -> dict[str, object]:
+    """The evidence of any scored pair (proposed or not) as plain data: the keys of
+    :func:`proposal_details` but ``pinned``, ``bypassed`` and ``minimum``."""
+    covered, uncovered = [], []
+    for c in scorer.coverage(i, j):
+        if c.action:
+            covered.append(
+                {
+                    "need": c.need,
+                    "action": c.action,
+                    "topics": list(c.topics),
+                    "terms": list(c.terms),
+                }
+            )
+        else:
+            uncovered.append(c.need)
+    return {
+        "rank": scorer.rank(i, j),
         "named": scorer.named_actions(i, j),
         "covered": covered,
         "uncovered": uncovered,
         "shares": bool(scorer.share_challenge[i, j] > 0),
         "context": scorer.context_reasons(i, j),
-        "bypassed": bypassed,
         "score": scorer.score(i, j),
         "components": {k: round(v, 6) for k, v in scorer.components(i, j).items()},
-        "weights": problem.params.weights.as_dict(),
-        "minimum": problem.params.min_score,
+        "weights": scorer.weights.as_dict(),
     }
 
 

@@ -25,18 +25,21 @@ mean over the applicant's items that have topics of ``max_a v(n, a)`` over the h
 
 Ranks
 -----
-``rank_value(r, n) = 1 − 0.9·(r − 1)/n`` for ranks ``1 ≤ r ≤ n``, else 0; with ``n = 3``:
-1st → 1.0, 2nd → 0.7, 3rd → 0.4, unranked → 0.
+``rank_value(r, n, s) = 1 − s·(r − 1)/n`` for ranks ``1 ≤ r ≤ n``, else 0; with ``n = 3`` and
+the step ``s = 0.9``: 1st → 1.0, 2nd → 0.7, 3rd → 0.4, unranked → 0.
 
-- preference(i, j): ``rank_value(rank of j in i's preferences, max_preferences)``;
+- preference(i, j): ``rank_value(rank of j in i's preferences, max_preferences,
+  preference_step)``; the step is a setting of the run (:class:`~.types.Params`): a small step
+  counts every city the applicant ranked as a strong signal and the order among them as a
+  weak one;
 - host_interest(i, j): ``rank_value(rank of i in j's shortlist, length of the shortlist)``.
 
 Preferences and shortlists are de-duplicated (first occurrence counts); unknown ids keep
 their position.
 
-Text similarity: TF-IDF cosine of the applicant's texts (its free text and the texts of its
-needs and shares) and the host's (free text, titles and texts of actions and challenges),
-see :mod:`matching.engine.text`.
+Text evidence (``text``): each learning need's BM25 evidence against each offered action's
+title, description and glossary, item to item (see :mod:`matching.engine.text`); the component
+is the mean over the needs with text of the best evidence among the host's actions.
 
 Score: ``Σ weight_k × component_k``, rounded to :data:`~matching.engine.types.SCORE_DECIMALS`
 decimals (an integer number of millionths, ``score_q``).
@@ -55,6 +58,7 @@ from .text import bm25, name_words
 from .types import (
     AXES,
     COMPONENTS,
+    CONTEXT_BONUSES,
     SCORE_SCALE,
     Applicant,
     Context,
@@ -62,8 +66,12 @@ from .types import (
     Offer,
     ScoredPair,
     Weights,
+    english_working,
     size_class,
 )
+
+# The answers to "site visits" that mean the applicant can travel.
+TRAVELS = frozenset({"yes", "travel"})
 
 FIELD_WEIGHT = 0.5
 HOW_WEIGHT = 0.3
@@ -73,11 +81,12 @@ PARENT_CREDIT = 0.35
 RANK_STEP = 0.9
 
 
-def rank_value(rank: int | None, n: int) -> float:
-    """1.0 for rank 1 down to ``0.1 + 0.9/n`` for rank ``n``; 0 when unranked or beyond ``n``."""
+def rank_value(rank: int | None, n: int, step: float = RANK_STEP) -> float:
+    """1.0 for rank 1 down to ``1 − step·(n − 1)/n`` for rank ``n``; 0 when unranked or beyond
+    ``n``."""
     if rank is None or rank < 1 or rank > n:
         return 0.0
-    return 1.0 - RANK_STEP * (rank - 1) / n
+    return 1.0 - step * (rank - 1) / n
 
 
 def ordinal(n: int) -> str:
@@ -130,11 +139,11 @@ def item_overlap(
     return f if fields else lv
 
 
-def _rank_values(ranks: np.ndarray, n) -> np.ndarray:
+def _rank_values(ranks: np.ndarray, n, step: float = RANK_STEP) -> np.ndarray:
     """``rank_value`` elementwise (same operations, so the same floats)."""
     ranks = np.asarray(ranks, dtype=np.int64)
     n = np.broadcast_to(np.asarray(n, dtype=np.int64), ranks.shape)
-    values = 1.0 - RANK_STEP * (ranks - 1) / n
+    values = 1.0 - step * (ranks - 1) / n
     return np.where((ranks >= 1) & (ranks <= n), values, 0.0)
 
 
@@ -166,7 +175,9 @@ class Scorer:
         context: Context | None = None,
         neighbours: Mapping[str, frozenset[str]] | None = None,
         topic_glossary: Mapping[str, str] | None = None,
+        preference_step: float = RANK_STEP,
     ):
+        self.preference_step = preference_step
         self.applicants = tuple(sorted(applicants, key=lambda a: a.id))
         self.hosts = tuple(sorted(hosts, key=lambda h: h.id))
         self.app_index = {a.id: i for i, a in enumerate(self.applicants)}
@@ -271,7 +282,9 @@ class Scorer:
                     cols.append(j)
                     ranks.append(rank)
         self.pref_rank[rows, cols] = ranks
-        self.preference[rows, cols] = _rank_values(np.array(ranks), self.max_preferences)
+        self.preference[rows, cols] = _rank_values(
+            np.array(ranks), self.max_preferences, self.preference_step
+        )
         rows, cols, ranks, lengths = [], [], [], []
         for j, h in enumerate(self.hosts):
             positions = _unique_positions(h.shortlist)
@@ -463,7 +476,7 @@ class Scorer:
         n, m = self.shape
         bonus = self.context_bonus
         out = np.zeros((n, m), dtype=np.float64)
-        if not (bonus.language or bonus.neighbour or bonus.size):
+        if not any(getattr(bonus, name) for name in CONTEXT_BONUSES):
             return out
         host_lang = [
             h.languages or COUNTRY_LANGUAGES.get(h.country, frozenset()) for h in self.hosts
@@ -476,7 +489,9 @@ class Scorer:
         )
         keys: dict[tuple, np.ndarray] = {}
         for i, a in enumerate(self.applicants):
-            key = (a.country, a.languages, size_class(a.population))
+            english = english_working(a.english_level)
+            travels = a.site_visits in TRAVELS
+            key = (a.country, a.languages, size_class(a.population), english, travels)
             row = keys.get(key)
             if row is None:
                 langs = a.languages or COUNTRY_LANGUAGES.get(a.country, frozenset())
@@ -485,8 +500,13 @@ class Scorer:
                 for j, h in enumerate(self.hosts):
                     if langs & host_lang[j]:
                         row[j] += bonus.language
-                    elif a.country and (h.country == a.country or h.country in near):
-                        row[j] += bonus.neighbour
+                    else:
+                        if english:
+                            row[j] += bonus.english
+                        if a.country and (h.country == a.country or h.country in near):
+                            row[j] += bonus.neighbour
+                if travels:
+                    row += bonus.site_visits
                 cls = key[2]
                 if cls is not None:
                     row += np.where(host_size == cls, bonus.size, 0.0)
@@ -568,7 +588,8 @@ class Scorer:
         bonus, out = self.context_bonus, []
         langs = a.languages or COUNTRY_LANGUAGES.get(a.country, frozenset())
         host_langs = h.languages or COUNTRY_LANGUAGES.get(h.country, frozenset())
-        if bonus.language and langs & host_langs:
+        shared = bool(langs & host_langs)
+        if bonus.language and shared:
             out.append("shared language")
         elif (
             bonus.neighbour
@@ -576,9 +597,13 @@ class Scorer:
             and (h.country == a.country or h.country in self.neighbours.get(a.country, frozenset()))
         ):
             out.append("same or neighbouring country")
+        if bonus.english and not shared and english_working(a.english_level):
+            out.append("works in English")
         cls = size_class(a.population)
         if bonus.size and cls is not None and cls == size_class(h.population):
             out.append("similar size")
+        if bonus.site_visits and a.site_visits in TRAVELS:
+            out.append("will travel for site visits")
         return out
 
     def _first_doc(self, docs, j) -> int | None:

@@ -72,7 +72,9 @@ class Applicant:
     reasons for its preferences); it is never evidence of what a host offers.
     ``interests`` are the ids of offered actions (:attr:`Offer.id`) it wants to learn about.
     ``country`` (ISO code), ``population`` and ``languages`` are context for the small bonuses
-    of :class:`Context`.
+    of :class:`Context`, as are ``english_level`` (the best CEFR level of its contacts, e.g.
+    ``"B2"``; empty when unknown) and ``site_visits`` (``"yes"``: it can host and travel,
+    ``"travel"``: travel only, ``"no"``, or empty when unknown).
     """
 
     id: int
@@ -87,6 +89,8 @@ class Applicant:
     country: str = ""
     population: int | None = None
     languages: frozenset[str] = frozenset()
+    english_level: str = ""
+    site_visits: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,18 +151,41 @@ class Context:
     - ``language``: the applicant and the host share an official language;
     - ``neighbour``: their countries are the same or share a border (and no language);
     - ``size``: their populations are in the same size class (see
-      :data:`SIZE_CLASSES`).
+      :data:`SIZE_CLASSES`);
+    - ``site_visits``: the applicant can travel for site visits (``"yes"`` or ``"travel"``);
+      the same for every host, so it never changes an applicant's order of hosts, only who
+      gets a contested place;
+    - ``english``: the pair shares no official language and the applicant's contact has
+      English at :data:`ENGLISH_WORKING_LEVEL` or above (the exchange can run in English).
+
+    None of them excludes a pair: an applicant without them only misses the bonus.
     """
 
     language: float = 0.06
     neighbour: float = 0.04
     size: float = 0.04
+    site_visits: float = 0.02
+    english: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("language", "neighbour", "size"):
+        for name in CONTEXT_BONUSES:
             value = getattr(self, name)
             if not math.isfinite(value) or not 0 <= value <= 1:
                 raise ValueError(f"context bonus {name} must be in [0, 1], not {value!r}")
+
+
+CONTEXT_BONUSES: tuple[str, ...] = ("language", "neighbour", "size", "site_visits", "english")
+# CEFR levels in order; the English bonus needs at least this one.
+CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
+ENGLISH_WORKING_LEVEL = "B2"
+
+
+def english_working(level: str) -> bool:
+    """Whether a CEFR level (``"B2"``, ``"c1"``) is at least :data:`ENGLISH_WORKING_LEVEL`."""
+    level = (level or "").upper()
+    return level in CEFR_LEVELS and CEFR_LEVELS.index(level) >= CEFR_LEVELS.index(
+        ENGLISH_WORKING_LEVEL
+    )
 
 
 # Upper bounds (inhabitants) of the size classes: small, medium, large, very large.
@@ -183,6 +210,9 @@ class Params:
       score; ``forbids``: pairs that must never be.
     - ``max_preferences``: how many ranks count for the preference component (ranks beyond
       it count as unranked).
+    - ``preference_step``: how much the preference component falls from the 1st rank to the
+      rank after the last counted one (see :func:`matching.engine.scoring.rank_value`): 0.9
+      gives 1.0 / 0.7 / 0.4 for three ranks, 0.2 gives 1.0 / 0.93 / 0.87.
     """
 
     weights: Weights = field(default_factory=Weights)
@@ -192,6 +222,7 @@ class Params:
     forbids: frozenset[tuple[int, int]] = frozenset()
     max_preferences: int = 3
     context: Context = field(default_factory=Context)
+    preference_step: float = 0.9
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -200,6 +231,8 @@ class Params:
             raise ValueError(f"min_score must be finite and ≥ 0, not {self.min_score!r}")
         if self.max_preferences < 1:
             raise ValueError("max_preferences must be at least 1")
+        if not math.isfinite(self.preference_step) or not 0 <= self.preference_step <= 1:
+            raise ValueError(f"preference_step must be in [0, 1], not {self.preference_step!r}")
         # Accept any iterable of pairs from callers; store frozensets of int pairs.
         object.__setattr__(self, "pins", frozenset((int(a), int(h)) for a, h in self.pins))
         object.__setattr__(self, "forbids", frozenset((int(a), int(h)) for a, h in self.forbids))

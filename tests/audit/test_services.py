@@ -50,6 +50,7 @@ NOT_STATE_CHANGING = {
     "privacy.services.retention_overview": "reads what retention has due, per call",
     "applications.services.application_judge": "judges the answers as they stand; saves nothing",
     "matching.services.run_publication_plan": "what publishing would do; saves nothing",
+    "matching.services.run_preview": "a what-if run computed in memory; saves nothing",
     "matching.services.run_enqueue": "hands a queued run to the broker; the run is unchanged",
     "outbox.services.retry_delay": "computes a delay",
     "outbox.services.email_enqueue": (

@@ -75,6 +75,8 @@ def instances(draw, max_applicants: int = 6, max_hosts: int = 4, minimums=None):
             preferences=tuple(draw(st.lists(known_or_not, max_size=4, unique=True))),
             texts=draw(texts),
             interests=frozenset(draw(st.lists(action_ids, max_size=2))),
+            english_level=draw(st.sampled_from(["", "A2", "B1", "B2", "C2"])),
+            site_visits=draw(st.sampled_from(["", "yes", "travel", "no"])),
             country=draw(countries),
             population=draw(populations),
         )
@@ -297,8 +299,13 @@ def naive_context(a, h, context):
     value = 0.0
     if langs & host_langs:
         value += context.language
-    elif a.country and (h.country == a.country or h.country in NEIGHBOURS.get(a.country, ())):
-        value += context.neighbour
+    else:
+        if a.english_level in ("B2", "C1", "C2"):
+            value += context.english
+        if a.country and (h.country == a.country or h.country in NEIGHBOURS.get(a.country, ())):
+            value += context.neighbour
+    if a.site_visits in ("yes", "travel"):
+        value += context.site_visits
 
     def size(p):
         if not p:

@@ -217,6 +217,32 @@ def test_context_bonuses_for_language_neighbour_and_size():
     assert scorer.context_reasons(0, 1) == ["shared language", "similar size"]
 
 
+def test_site_visits_and_english_bonuses_are_explained_and_exclude_nothing():
+    from matching.engine import Context
+
+    travels = Applicant(1, "Lugano", country="CH", english_level="C1", site_visits="travel")
+    stays = Applicant(2, "Kranj", country="SI", english_level="A2", site_visits="no")
+    torino = Host(10, "Torino", 1, country="IT")
+    umea = Host(40, "Umeå", 1, country="SE")
+    context = Context(language=0.06, neighbour=0.04, size=0.0, site_visits=0.02, english=0.03)
+    scorer = _scorer([travels, stays], [torino, umea], context=context)
+
+    # Lugano: Italian with Torino (no English bonus needed); English with Umeå; travels.
+    assert scorer.context[0].tolist() == pytest.approx([0.08, 0.05], abs=1e-12)
+    # Kranj: neighbour of Italy, English below B2, will not travel: no exclusion, no bonus.
+    assert scorer.context[1].tolist() == pytest.approx([0.04, 0.0], abs=1e-12)
+    assert scorer.context_reasons(0, 1) == ["works in English", "will travel for site visits"]
+    assert scorer.context_reasons(1, 1) == []
+
+
+def test_preference_step_flattens_the_ranks():
+    only_preference = dict.fromkeys(Weights().as_dict(), 0.0) | {"preference": 1.0}
+    scorer = _scorer(weights=Weights(**only_preference), preference_step=0.3)
+
+    assert (scorer.score(0, 0), scorer.score(0, 1)) == (1.0, 0.9)
+    assert rank_value(3, 3, 0.3) == pytest.approx(0.8, abs=1e-15)
+
+
 def test_score_with_only_the_preference_weighted():
     weights = Weights(
         need_offer=0,

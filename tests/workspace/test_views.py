@@ -114,11 +114,43 @@ def test_workspace_lists_who_ranked_the_city_and_recommends_the_others(
     assert re.findall(r"<span data-fit-topics>([^<]*)</span>", html) == [
         "Energy systems",
         "Mobility &amp; transport",
-        "Energy systems, Mobility &amp; transport",
-        "Social innovation",
     ]
     for hidden in ("Kaunas", "Esbjerg", "Tartu"):
         assert hidden not in html
+
+
+def test_recommended_for_you_is_ordered_by_the_engine_score_with_its_reasons(
+    client, torino, torino_member, applicants
+):
+    """Brno shares no topic with Torino's offered actions (a raw count of shared topics put it
+    last), but its need names Torino's renewable energy communities and it said it wants to
+    learn that action: the engine puts it first and says why in Torino's voice. Ghent (one
+    broad lever in common) and Graz (two fields) follow by their scores."""
+    from applications.models import ActionInterest
+    from cities.models import CityItem
+
+    brno = applicants["Brno"]
+    need = brno.learning_needs.get()
+    need.text = "How to set up renewable energy communities with citizens and cooperatives"
+    need.save(update_fields=["text"])
+    recs = CityItem.objects.get(participation=torino, title__startswith="Renewable Energy Comm")
+    ActionInterest.objects.create(application=brno, action=recs)
+    client.force_login(torino_member)
+
+    response = client.get(reverse("workspace"))
+
+    recommended = response.context["recommended_rows"]
+    assert [a.official_name for a in recommended] == ["Brno", "Graz", "Ghent"]
+    assert [a.overlap for a in recommended] == [0, 2, 1]
+    assert [a.engine_score for a in recommended] == [1.012456, 0.80824, 0.56]
+    assert recommended[0].engine_reasons[:2] == [
+        "It wants to learn about your action “Renewable Energy Communities (RECs)”.",
+        "Your action “Renewable Energy Communities (RECs)” answers its need “How to set up "
+        "renewable energy communities with citizens and cooperat…”.",
+    ]
+    html = response.content.decode()
+    assert "It wants to learn about your action “Renewable Energy Communities (RECs)”." in html
+    assert "Matching score: 1.01" in html
 
 
 @pytest.mark.parametrize(
@@ -196,8 +228,11 @@ def test_workspace_query_count_does_not_grow_with_rows(
 
     # session, user, memberships, the call, the user's cities in it, the city's actions and
     # their topics, the country choices, the topic filtered on, count and page of each list,
-    # the rows' learning needs, the shortlist, the topic choices
-    with django_assert_num_queries(15):
+    # the rows' learning needs, the shortlist, the topic choices (15); the engine's inputs
+    # for the recommendations' order and reasons (17: settings, applications with their
+    # interests, needs, shares, further topics, preferences and contacts, cities with their
+    # items, topics and shortlists, the vocabulary)
+    with django_assert_num_queries(32):
         response = client.get(ws(torino), {"topic": "energy-systems"})
 
     assert len(response.context["ranked_rows"]) == n
