@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -34,6 +35,31 @@ class PdfField(forms.FileField):
         if upload and hasattr(upload, "chunks") and upload is not initial:
             upload.pdf_info = inspect_pdf(upload)
         return upload
+
+
+def mark_required_to_submit(form, names) -> None:
+    """Mark the answers needed before submitting (a draft may be saved without them): the
+    `required` attribute, which screen readers announce (the step's form is `novalidate`, so the
+    browser does not block a draft), and the visible marker the step's legend explains. The plain
+    label is kept for the error summary."""
+    for name in names:
+        field = form.fields[name]
+        field.widget.attrs["required"] = True
+        if not field.required:  # crispy marks required fields itself
+            field.plain_label = field.label
+            field.label = format_html(
+                '{}<span class="asteriskField" aria-hidden="true">*</span>', field.label
+            )
+
+
+class RequiredToSubmit:
+    """Mixed into a step's form: `required_to_submit` names its answers needed to submit."""
+
+    required_to_submit: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_required_to_submit(self, self.required_to_submit)
 
 
 class StartForm(forms.Form):
@@ -70,7 +96,9 @@ class EligibilityForm(forms.Form):
         return year
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(RequiredToSubmit, forms.ModelForm):
+    required_to_submit = ("official_name", "country", "authority_type", "population")
+
     class Meta:
         model = Application
         fields = ["official_name", "country", "authority_type", "population", "website"]
@@ -112,7 +140,9 @@ class RepresentativeForm(forms.ModelForm):
         return data
 
 
-class ClimateForm(forms.ModelForm):
+class ClimateForm(RequiredToSubmit, forms.ModelForm):
+    required_to_submit = ("target_year", "plan_title", "plan_year")
+
     plan_pdf = PdfField(
         label=_("The plan or decision as a PDF (optional if you give a link)"),
         required=False,
@@ -175,10 +205,21 @@ class ClimateForm(forms.ModelForm):
 
 
 class RowFormSet(forms.BaseFormSet):
-    """Rows that are left empty are dropped; filled rows must be unique on `unique_field`."""
+    """Rows that are left empty are dropped; filled rows must be unique on `unique_field`.
+
+    Every row's errors and the formset's own are found in one submit (no check waits for the
+    others to pass). The first row's `required_to_submit` answers are marked: at least one row
+    is needed before submitting."""
 
     unique_field = None
     unique_message = ""
+    required_to_submit: tuple[str, ...] = ()
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if i == 0:
+            mark_required_to_submit(form, self.required_to_submit)
+        return form
 
     def filled_rows(self):
         return [
@@ -188,11 +229,9 @@ class RowFormSet(forms.BaseFormSet):
         ]
 
     def clean(self):
-        if any(self.errors):
-            return
         seen = set()
         for form in self.forms:
-            value = form.cleaned_data.get(self.unique_field) if form.cleaned_data else None
+            value = getattr(form, "cleaned_data", {}).get(self.unique_field)
             if value is None:
                 continue
             if value in seen:
@@ -226,13 +265,18 @@ class TopicRowForm(forms.Form):
         return data
 
 
+class RepresentativeFormSet(RowFormSet):
+    required_to_submit = ("name", "role", "email", "english_level")
+
+
 class NeedFormSet(RowFormSet):
     unique_field = "topic"
     unique_message = _("You chose this topic twice; choose each topic once.")
+    required_to_submit = ("topic", "text")
 
 
 class ShareFormSet(NeedFormSet):
-    pass
+    required_to_submit = ()  # sharing is optional
 
 
 class PreferenceRowForm(forms.Form):
@@ -268,14 +312,15 @@ class PreferenceRowForm(forms.Form):
 class PreferenceFormSet(RowFormSet):
     unique_field = "mission_city"
     unique_message = _("You ranked this Mission City twice; rank each city once.")
+    required_to_submit = ("mission_city", "reason")
 
     def clean(self):
         super().clean()
-        if any(self.errors):
-            return
         gap = False
         for form in self.forms:
-            if form.cleaned_data.get("mission_city") is None:
+            # A rank with an invalid choice is not empty: its own error says what is wrong.
+            chosen = "mission_city" in form.errors
+            if getattr(form, "cleaned_data", {}).get("mission_city") is None and not chosen:
                 gap = True
             elif gap:
                 raise ValidationError(
@@ -284,7 +329,15 @@ class PreferenceFormSet(RowFormSet):
                 )
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(RequiredToSubmit, forms.ModelForm):
+    required_to_submit = (
+        "hours_per_month",
+        "site_visits",
+        "endorsement_pdf",
+        "consent_share",
+        "consent_privacy",
+    )
+
     endorsement_pdf = PdfField(
         label=_("Endorsement letter signed by the mayor or equivalent (PDF)"),
         required=False,

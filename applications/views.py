@@ -33,8 +33,8 @@ from .forms import (
     PreferenceFormSet,
     PreferenceRowForm,
     RepresentativeForm,
+    RepresentativeFormSet,
     RestoreForm,
-    RowFormSet,
     ShareFormSet,
     StartForm,
     TopicRowForm,
@@ -146,7 +146,7 @@ def application_step(request, pk, step):
         form = OrganisationForm(data, instance=application, prefix="org")
         formset = row_formset(
             RepresentativeForm,
-            RowFormSet,
+            RepresentativeFormSet,
             max_rows=MAX_REPRESENTATIVES,
             prefix="rep",
             data=data,

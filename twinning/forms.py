@@ -26,5 +26,6 @@ def _form_errors(form, prefix=""):
         for error in form.errors.get(name, []):
             bound = form[name]
             anchor = bound.id_for_label or (bound.auto_id + "_0" if bound.auto_id else "")
-            items.append((anchor, f"{prefix}{field.label}: {error}"))
+            label = getattr(field, "plain_label", field.label)  # without a required marker
+            items.append((anchor, f"{prefix}{label}: {error}"))
     return items
