@@ -231,7 +231,11 @@ REGISTER: tuple[Holding, ...] = (
         _("Review criteria of a call"),
         _("Kept"),
         (STAFF,),
-        not_personal={"name": _("a criterion"), "description": _("a criterion")},
+        not_personal={
+            "name": _("a criterion"),
+            "description": _("a criterion"),
+            "levels": _("what each score of a criterion means"),
+        },
     ),
     Holding(
         "applications.ReviewAssignment",

@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..reviews import selectors as review_selectors
 from ..reviews import services as review_services
+from ..selectors import application_full
 from .base import ReadOnlyInline, RowActions
 from .filters import (
     AssignedToMeFilter,
@@ -489,7 +490,10 @@ class ApplicationAdmin(RowActions, admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "form": form,
                 "conflict_form": conflict_form,
-                "application": application,
+                # the answers beside the score form
+                "application": application_full(
+                    Application.objects.filter(pk=application.pk)
+                ).get(),
                 "assigned": ReviewAssignment.objects.filter(
                     application=application, reviewer=request.user
                 ).exists(),

@@ -37,9 +37,10 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
+            levels = criterion.level_descriptions
             self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
                 label=criterion.name,
-                choices=[(i, str(i)) for i in range(6)],
+                choices=[(i, f"{i} — {levels[i]}") for i in range(6)],
                 coerce=int,
                 widget=forms.RadioSelect,
                 help_text=_("Threshold: %(t)s") % {"t": criterion.threshold},

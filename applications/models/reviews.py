@@ -1,6 +1,7 @@
 """Staff review of applications: criteria and thresholds per call, assignments, reviews, scores."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -26,6 +27,25 @@ class ReviewCriterion(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(5)],
     )
     position = models.PositiveSmallIntegerField(default=0)
+    levels = models.JSONField(
+        _("what each score means"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Six descriptions, for the scores 0 to 5, as a list: ["Not shown", …]. Empty: the '
+            "general scale."
+        ),
+    )
+
+    # The general scale, shown beside the scores of a criterion without its own descriptions.
+    GENERAL_LEVELS = (
+        _("Not shown at all"),
+        _("Very weak: mentioned, nothing concrete"),
+        _("Weak: some elements, with major gaps"),
+        _("Adequate: the essentials, with some gaps"),
+        _("Strong: clear and concrete, minor gaps only"),
+        _("Excellent: clear, concrete and convincing throughout"),
+    )
 
     class Meta:
         verbose_name = _("review criterion")
@@ -37,6 +57,23 @@ class ReviewCriterion(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def level_descriptions(self) -> list[str]:
+        """What the scores 0 to 5 mean for this criterion."""
+        if isinstance(self.levels, list) and len(self.levels) == 6:
+            return [str(level) for level in self.levels]
+        return [str(level) for level in self.GENERAL_LEVELS]
+
+    def clean(self):
+        if self.levels and not (
+            isinstance(self.levels, list)
+            and len(self.levels) == 6
+            and all(isinstance(level, str) and level.strip() for level in self.levels)
+        ):
+            raise ValidationError(
+                {"levels": _("Give six descriptions, one for each score from 0 to 5, or none.")}
+            )
 
 
 class ReviewSettings(models.Model):
