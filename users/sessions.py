@@ -17,10 +17,28 @@ from django.utils.translation import gettext as _
 
 STARTED_KEY = "staff_session_started"
 SEEN_KEY = "staff_session_seen"
+# The last-seen time is written back at most this often, so a staff page load does not save the
+# session on every request (the idle limit is then exact to within this many seconds).
+SEEN_REFRESH_SECONDS = 60
 
 
 def _now() -> float:
     return time.time()
+
+
+def _stamp(session, *, started: float, now: float) -> None:
+    session[STARTED_KEY] = started
+    session[SEEN_KEY] = now
+    # The session row and cookie expire with the idle limit too.
+    session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+
+
+def start_staff_session(sender, request, user, **kwargs):
+    """`user_logged_in` receiver: a staff session's clock starts at sign-in, so the first page
+    load after it has nothing to write."""
+    if user.is_staff and request is not None and hasattr(request, "session"):
+        now = _now()
+        _stamp(request.session, started=now, now=now)
 
 
 class StaffSessionTimeoutMiddleware:
@@ -42,8 +60,6 @@ class StaffSessionTimeoutMiddleware:
                 messages.info(request, _("Your staff session has ended. Please sign in again."))
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('account_login')}?{query}")
-            request.session[STARTED_KEY] = started
-            request.session[SEEN_KEY] = now
-            # The session row and cookie expire with the idle limit too.
-            request.session.set_expiry(idle)
+            if STARTED_KEY not in request.session or now - seen >= SEEN_REFRESH_SECONDS:
+                _stamp(request.session, started=started, now=now)
         return self.get_response(request)

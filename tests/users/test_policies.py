@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -140,3 +142,19 @@ def test_every_response_has_a_permissions_policy(client, path):
     response = client.get(path)
     assert response["Permissions-Policy"] == PERMISSIONS_POLICY
     assert "camera=()" in PERMISSIONS_POLICY and "geolocation=()" in PERMISSIONS_POLICY
+
+
+def _session_saves(client, path):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    sql = [query["sql"] for query in ctx.captured_queries]
+    return [q for q in sql if "django_session" in q and "UPDATE" in q]
+
+
+def test_staff_page_loads_within_a_minute_do_not_save_the_session(client, clock, staff):
+    signed_in(client, staff)
+    assert _session_saves(client, "/admin/") == []  # the clock started at sign-in
+    clock.advance(30)
+    assert _session_saves(client, "/admin/") == []
+    clock.advance(31)
+    assert len(_session_saves(client, "/admin/")) == 1  # last seen moves once a minute
