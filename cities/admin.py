@@ -4,6 +4,7 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -116,6 +117,9 @@ class FormerParticipantImportForm(forms.Form):
 
 @admin.register(FormerParticipant)
 class FormerParticipantAdmin(admin.ModelAdmin):
+    # A source typed without a scheme is an https address (Django 6's default; without this
+    # the add form warns that the default changes).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "country", "kind", "cohort", "paired_with", "source_url"]
     list_filter = ["kind", "cohort"]
     search_fields = ["name", "paired_with", "source_note"]

@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from twinning.forms import error_summary
+from twinning.http import safe_next
 from users import consents
 from users.forms import NoticeAcceptForm
 from users.middleware import SESSION_KEY
@@ -37,11 +37,7 @@ def privacy_notice(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notice_accept(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
+    next_url = safe_next(request, "")
     notices = consents.pending_notices(request.user)
     if not notices:
         return redirect(next_url or "home")

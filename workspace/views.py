@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +22,7 @@ from cities.selectors import call_current
 from matching import explanations
 from matching.models import Pairing
 from twinning.forms import error_summary
+from twinning.http import safe_next
 
 from . import navigation, selectors, services
 from .filters import ApplicantFilter
@@ -58,15 +58,6 @@ def _workspace(request, city_slug=None):
     if city is None or not rules.test_rule("workspace.view_city", request.user, city):
         raise Http404
     return call, cities, city
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 # Invitations ------------------------------------------------------------------------------
@@ -218,7 +209,7 @@ def shortlist_add(request, city_slug):
     form = ShortlistAddForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The shortlist was not changed: the form was incomplete."))
-        return redirect(_safe_next(request, _shortlist_url(city)))
+        return redirect(safe_next(request, _shortlist_url(city)))
     application = (
         app_selectors.shared_with_cities(call=city.call)
         .filter(pk=form.cleaned_data["application"])
@@ -238,7 +229,7 @@ def shortlist_add(request, city_slug):
             _("%(name)s is number %(rank)d on your shortlist.")
             % {"name": application.official_name, "rank": entry.rank},
         )
-    return redirect(_safe_next(request, _shortlist_url(city)))
+    return redirect(safe_next(request, _shortlist_url(city)))
 
 
 def _shortlisted(city, pk) -> Application:
@@ -268,7 +259,7 @@ def shortlist_move(request, city_slug, pk):
             direction=form.cleaned_data["direction"],
             by=request.user,
         )
-    return redirect(_safe_next(request, _shortlist_url(city)) + f"#entry-{application.pk}")
+    return redirect(safe_next(request, _shortlist_url(city)) + f"#entry-{application.pk}")
 
 
 @login_required
@@ -283,7 +274,7 @@ def shortlist_remove(request, city_slug, pk):
         request,
         _("%(name)s was taken off your shortlist.") % {"name": application.official_name},
     )
-    return redirect(_safe_next(request, _shortlist_url(city)))
+    return redirect(safe_next(request, _shortlist_url(city)))
 
 
 @login_required
@@ -303,7 +294,7 @@ def shortlist_note(request, city_slug, pk):
         )
     else:
         messages.error(request, " ".join(form.errors.get("note", [])))
-    return redirect(_safe_next(request, _shortlist_url(city)) + f"#entry-{application.pk}")
+    return redirect(safe_next(request, _shortlist_url(city)) + f"#entry-{application.pk}")
 
 
 # Pairings ---------------------------------------------------------------------------------

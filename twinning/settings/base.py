@@ -59,6 +59,8 @@ MIDDLEWARE = [
     # Before WhiteNoise: Permissions-Policy reaches static files too (twinning/security.py).
     "twinning.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read: a NUL byte or an impossible number answers 400 (never a 500).
+    "twinning.middleware.RequestGarbageMiddleware",
     # Before the session and everything after it: a cached public page for a visitor without a
     # session is answered here (see twinning.pagecache).
     "twinning.pagecache.PublicPageCacheMiddleware",
@@ -140,6 +142,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "users.forms.SignupForm"
+# Simultaneous sign-ups with one address: one account, the others the "check your e-mail" page.
+ACCOUNT_FORMS = {"signup": "users.signup.RaceSafeSignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twinning] "
 # Failed sign-ins are counted by the portal's own throttle (below), shared with /admin/login/.
 ACCOUNT_RATE_LIMITS = {
