@@ -92,6 +92,16 @@ REGISTER: tuple[Holding, ...] = (
         personal={"email": _("e-mail address"), "user": _("the account")},
     ),
     Holding(
+        "mfa.Authenticator",
+        _("Two-factor sign-in: the authenticator app's secret and the recovery codes"),
+        _("As long as the account exists; deleted with it, or by its owner or an admin"),
+        (SELF, STAFF),
+        personal={
+            "user": _("the account"),
+            "data": _("the secret of the authenticator app, or of the recovery codes"),
+        },
+    ),
+    Holding(
         "users.ConsentRecord",
         _("Proof of which version of a notice a person accepted"),
         _("As long as the account exists; then kept without the person's identity"),

@@ -76,6 +76,7 @@ ROWS = {
     "account_login": ("get", None, {"anonymous": OK} | dict.fromkeys(ROLES[1:], REDIRECT)),
     "account_signup": ("get", None, {"anonymous": OK} | dict.fromkeys(ROLES[1:], REDIRECT)),
     "account_reset_password": ("get", None, PUBLIC),
+    "mfa_index": ("get", None, SIGNED_IN),
     "apply": (
         "get",
         None,
@@ -223,6 +224,13 @@ EXCLUDED = {
     "account_reset_password_from_key_done": "allauth: static notice",
     "account_reset_password_from_key": "allauth: needs a signed key",
     "account_reset_password_done": "allauth: static notice",
+    "mfa_authenticate": "allauth: the second sign-in step, only during a sign-in (tests/users)",
+    "mfa_reauthenticate": "allauth: asks a signed-in user for a code again",
+    "mfa_activate_totp": "allauth: the signed-in user's own authenticator (tests/users)",
+    "mfa_deactivate_totp": "allauth: the signed-in user's own authenticator (tests/users)",
+    "mfa_view_recovery_codes": "allauth: the signed-in user's own codes (tests/users)",
+    "mfa_generate_recovery_codes": "allauth: the signed-in user's own codes",
+    "mfa_download_recovery_codes": "allauth: the signed-in user's own codes",
 }
 
 

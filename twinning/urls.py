@@ -4,11 +4,14 @@ from django.urls import include, path
 
 from twinning.health import healthz
 from users.forms import AdminLoginForm
+from users.twofactor import admin_login
 
 admin.site.site_header = "Twinning — NetZeroCities staff"
 admin.site.site_title = "Twinning admin"
-# The admin's sign-in shares the throttle of /accounts/login/ (users/throttle.py).
+# The admin's sign-in shares the throttle of /accounts/login/ (users/throttle.py) and goes through
+# allauth's login flow, which asks staff for their second factor (users/twofactor.py).
 admin.site.login_form = AdminLoginForm
+admin.site.login = admin_login
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,5 +1,6 @@
 from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
@@ -106,3 +107,24 @@ class EmailAddressAdmin(AllauthEmailAddressAdmin):
     @admin.action(description=_("Mark the selected addresses as verified"), permissions=["change"])
     def make_verified(self, request, queryset):
         return super().make_verified(request, queryset)
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Two-factor authenticators: who has which, and deleting one after a lost phone (README,
+    "Signing in"). The secrets (`data`) are never shown; nobody adds or edits one here."""
+
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email", "user__name")
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

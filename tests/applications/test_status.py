@@ -18,6 +18,7 @@ from applications.management.commands.lifecycle_table import lifecycle_document
 from applications.models import Application, StatusChange
 from tests.builders import fill_application
 from tests.factories import UserFactory
+from tests.totp import STAFF_TOTP_SECRET, totp_code
 
 
 def complete(application, user, *, target_year=2050):
@@ -412,6 +413,9 @@ def test_sign_in_lands_each_role_on_its_home(client, draft, applicant, role, hom
     response = client.post(
         reverse("account_login"), {"login": user.email, "password": "pw-Staff-2025!"}
     )
+    if role == "staff":  # staff accounts have an authenticator app: its code comes second
+        assert response.url == reverse("mfa_authenticate")
+        response = client.post(response.url, {"code": totp_code(STAFF_TOTP_SECRET)})
     assert response.status_code == 302
     assert response.url == home
 

@@ -12,6 +12,7 @@ from cities.models import Call, MissionCity, MissionCityMembership
 from cities.services import call_copy
 from matching.models import Pairing
 from tests.builders import submitted_application
+from tests.e2e.staff import sign_in_staff
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -37,10 +38,7 @@ def test_staff_start_run_approve_and_publish(call_data, live_server, page: Page)
     )
     mail.outbox.clear()
 
-    page.goto(live_server.url + "/admin/")
-    page.get_by_label("E-mail address").fill("staff@nzc.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in_staff(page, live_server, "staff@nzc.example", PASSWORD)
     page.goto(live_server.url + "/admin/matching/matchingrun/")
     page.get_by_role("link", name="Start a matching run").click()
     page.get_by_label("Call").select_option(label="Open call")

@@ -15,6 +15,7 @@ from cities.models import Call
 from cities.services import call_copy
 from tests.builders import submitted_application
 from tests.e2e.axe import assert_accessible
+from tests.e2e.staff import sign_in_staff
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -22,10 +23,7 @@ PASSWORD = "Review-Board-2025!"
 
 
 def sign_in_admin(page, live_server, email):
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in_staff(page, live_server, email, PASSWORD)
 
 
 def test_review_request_information_resubmit_and_export(

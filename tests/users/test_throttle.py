@@ -27,7 +27,11 @@ def _limits(settings):
 
 @pytest.fixture
 def reviewer(db):
-    return UserFactory(email="reviewer@nzc.example", is_staff=True, is_superuser=True)
+    """Without an authenticator app: the right password signs in at once (two-factor is tested
+    in test_twofactor.py)."""
+    return UserFactory(
+        email="reviewer@nzc.example", is_staff=True, is_superuser=True, two_factor=False
+    )
 
 
 def admin_login(client, email, password, **extra):

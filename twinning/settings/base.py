@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "users.sessions.StaffSessionTimeoutMiddleware",
+    "users.twofactor.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -152,6 +154,17 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes. Staff must
+# set one up before reaching the admin or any staff page (users/twofactor.py); optional for
+# everyone else. Off only for the local demo (settings/local.py).
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
+MFA_ADAPTER = "users.twofactor.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Twinning"
+# A code of the step before or after the current one is accepted too (a phone's clock a little
+# off, a code typed as it changes); each code is accepted once.
+MFA_TOTP_TOLERANCE = 1
 
 # One sign-in throttle for /accounts/login/ and /admin/login/ (users/throttle.py): failures
 # per account and client address, and per client address, in a window that starts with the

@@ -117,6 +117,16 @@ class Command(BaseCommand):
                 shown.append(PAIRED_TWIN)
             for email, shows in shown:
                 self.stdout.write(f"  {email:<28} {shows}")
+            if settings.STAFF_REQUIRE_MFA:
+                self.stdout.write(
+                    "Staff two-factor is required (STAFF_REQUIRE_MFA): the staff account is "
+                    "asked to set up an authenticator app at its first sign-in."
+                )
+            else:
+                self.stdout.write(
+                    "Staff two-factor is off here (STAFF_REQUIRE_MFA=false, the local default; "
+                    "production requires it): staff sign in with the password alone."
+                )
             closes = timezone.localtime(call.closes_at, tz)
             self.stdout.write(
                 f"Open demo call: {call.title}, closes {closes:%Y-%m-%d %H:%M %Z}, "
