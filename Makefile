@@ -12,7 +12,7 @@ REQUIREMENTS ?= requirements/dev.txt
 UV := $(VENV)/bin/uv
 UV_COMPILE := $(UV) pip compile --quiet --no-header --generate-hashes --python-version 3.11
 
-.PHONY: run setup venv lock upgrade test test-fast lint format bench gold loadtest clean
+.PHONY: run setup venv lock upgrade test test-fast lint format bench gold loadtest servertime clean
 
 # .venv holds exactly the packages of $(REQUIREMENTS) (hash-checked) and the project, editable.
 # scripts/sync_venv.py does nothing when neither the lock nor pyproject.toml changed.
@@ -99,14 +99,31 @@ bench: setup $(REFERENCE_VENV)/.installed
 	$(PY) -m benchmarks.run --sizes 1000,10000 --repeats 5 --reference-python $(REFERENCE_VENV)/bin/python
 	$(PY) -m benchmarks.django_bench --count 10000 --repeats 5
 
-# wrk against gunicorn (production settings over HTTP on 127.0.0.1) on the PostgreSQL database
-# of DATABASE_URL and the Redis of REDIS_URL, beside a bare "ok" view; then a deadline rush
-# through the real forms. Writes its section of benchmarks/RESULTS.md. Use a database of its own.
+# wrk against gunicorn (production settings over HTTP on 127.0.0.1) on a PostgreSQL database and
+# a Redis database of their own (created when missing, emptied first: never point these at data
+# you keep), beside a bare "ok" view; then a deadline rush through the real forms. Writes its
+# section of benchmarks/RESULTS.md. About 4 minutes on a quiet machine.
 LOADTEST_PORT ?= 8160
 LOADTEST_ARGS ?=
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/twinning_loadtest
+LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+loadtest: REQUIREMENTS = requirements/ci.txt
 loadtest: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-	$(PY) benchmarks/loadtest.py --port $(LOADTEST_PORT) --write $(LOADTEST_ARGS)
+	DATABASE_URL=$(LOADTEST_DATABASE_URL) REDIS_URL=$(LOADTEST_REDIS_URL) \
+		$(PY) benchmarks/loadtest.py --port $(LOADTEST_PORT) --write $(LOADTEST_ARGS)
+
+# Server time of the signed-in pages (in-process, median of 15) at demo scale and at 10,000
+# applications, and of the public pages, on PostgreSQL (a database test_<name> of its own,
+# created and dropped) and a Redis database of its own (emptied first). Writes its section of
+# benchmarks/RESULTS.md. About 4 minutes on a quiet machine.
+SERVERTIME_ARGS ?=
+SERVERTIME_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/twinning_servertime
+SERVERTIME_REDIS_URL ?= redis://127.0.0.1:6379/13
+servertime: REQUIREMENTS = requirements/ci.txt
+servertime: setup
+	DATABASE_URL=$(SERVERTIME_DATABASE_URL) REDIS_URL=$(SERVERTIME_REDIS_URL) \
+		$(PY) benchmarks/server_time.py --write $(SERVERTIME_ARGS)
 
 clean:
 	rm -rf $(VENV) $(REFERENCE_VENV) node_modules static/vendor staticfiles .pytest_cache .ruff_cache

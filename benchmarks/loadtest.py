@@ -69,6 +69,29 @@ def server_env(media: Path) -> dict:
     }
 
 
+def prepare_services(env) -> None:
+    """Create the database when it is missing; empty the Redis database (the load test's own), so
+    that nothing cached from an earlier database (notices, pages) is served."""
+    import psycopg
+    import redis
+
+    url = urllib.parse.urlsplit(env["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    admin = (
+        f"host={url.hostname} port={url.port or 5432} user={url.username or 'postgres'} "
+        "dbname=postgres"
+    )
+    if url.password:
+        admin += f" password={url.password}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    client = redis.Redis.from_url(env["REDIS_URL"], socket_connect_timeout=5)
+    client.flushdb()
+    client.close()
+
+
 def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -418,6 +441,7 @@ def main():
     media = Path(tempfile.mkdtemp(prefix="twinning-loadtest-"))
     env = server_env(media)
     print("Preparing the database (migrate, setup_demo) and static files…", flush=True)
+    prepare_services(env)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "setup_demo")
     manage(env, "collectstatic", "--noinput", "-v0")
@@ -459,6 +483,11 @@ def main():
             ("/mission-cities/", "/mission-cities/"),
             ("a Mission City page", f"/mission-cities/{slug}/"),
             ("/eligibility/ (empty form)", "/eligibility/"),
+            (
+                "/eligibility/ (an answer)",
+                "/eligibility/?name=Lecce&country=IT&authority_type=municipality&target_year=2040",
+            ),
+            ("/privacy/", "/privacy/"),
             ("/healthz", "/healthz"),
             ("bare view (again)", "/loadtest/ok"),
         ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from twinning.forms import error_summary
 from twinning.http import safe_next
+from twinning.pagecache import cached_for_visitors
 from users import consents
 from users.forms import NoticeAcceptForm
 from users.middleware import SESSION_KEY
@@ -28,6 +29,7 @@ from .models import ErasureRequest
 from .register import holdings_by_model
 
 
+@cached_for_visitors
 def privacy_notice(request):
     notice = consents.current_notice(Notice.Kind.PRIVACY)
     sharing = consents.current_notice(Notice.Kind.DATA_SHARING)

@@ -103,7 +103,7 @@ class ApplicationAdmin(RowActions, admin.ModelAdmin):
         "official_name",
         "status",
         "effective_verdict_display",
-        "country",
+        "country_display",
         "review_mean_display",
         "review_count_display",
         "target_year",
@@ -194,6 +194,12 @@ class ApplicationAdmin(RowActions, admin.ModelAdmin):
     @admin.display(description=_("current climate plans"))
     def climate_plans_text(self, obj):
         return "; ".join(obj.climate_plans_display) or "—"
+
+    # The country's name, not the admin's display of a choice field: that flattens the 250
+    # choices of the country list for every cell (a third of the list's time at 50 rows).
+    @admin.display(description=_("country"), ordering="country")
+    def country_display(self, obj):
+        return obj.country.name or "—"
 
     @admin.display(description=_("eligibility"), ordering="verdict")
     def effective_verdict_display(self, obj):

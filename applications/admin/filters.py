@@ -146,6 +146,7 @@ class CountryPresentFilter(admin.SimpleListFilter):
         present = set(
             model_admin.get_queryset(request)
             .exclude(country="")
+            .order_by()  # else DISTINCT also spans the ordering column: one row per application
             .values_list("country", flat=True)
             .distinct()
         )

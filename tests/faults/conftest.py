@@ -2,12 +2,14 @@
 private ports (FAULT_PORT_BASE, default 8162…8165), started and stopped by the tests, never the
 shared Redis or PostgreSQL. The database is the test database of DATABASE_URL (PostgreSQL)."""
 
+import contextlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -247,3 +249,156 @@ def run_in_thread(target):
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     return thread
+
+
+POSTGRES_PORT, APP_PORT = PORT_BASE + 6, PORT_BASE + 7
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster of the test's own (initdb into a temporary directory, on a
+    private port), run as the `postgres` OS user when the tests run as root. Never the shared
+    server on 5432: this one the test may stop and start."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"postgres://postgres@127.0.0.1:{port}/twinning"
+        self.root = self.bin = None
+
+    def _as_owner(self, *command):
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return subprocess.run(
+            [*prefix, *command], check=True, capture_output=True, text=True, timeout=120
+        )
+
+    def create(self):
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not found:
+            pytest.fail("PostgreSQL server binaries are not installed (/usr/lib/postgresql/*/bin)")
+        self.bin = found[-1].parent
+        self.root = Path(tempfile.mkdtemp(prefix="twinning-pg-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        self._as_owner(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.root / "data"),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+        self.start()
+        import psycopg
+
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as conn:
+            conn.execute("CREATE DATABASE twinning")
+
+    def start(self):
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._as_owner(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.root / "data"),
+            "-l",
+            str(self.root / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
+
+    def stop(self):
+        self._as_owner(
+            str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop"
+        )
+
+    def query(self, sql: str) -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=twinning"
+        ) as conn:
+            return conn.execute(sql).fetchall()
+
+    def destroy(self):
+        if self.root is None:
+            return
+        if (self.root / "data" / "postmaster.pid").exists():
+            with contextlib.suppress(subprocess.CalledProcessError):
+                self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture
+def own_postgres():
+    cluster = PostgresCluster(POSTGRES_PORT)
+    try:
+        cluster.create()
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+class AppServer:
+    """gunicorn with production settings (tests/faults/pg_settings.py) on a private port, on the
+    given database and Redis: one sync worker, so one persistent database connection."""
+
+    def __init__(self, database_url: str, redis_url: str, port: int):
+        self.port, self.process = port, None
+        self.base = f"http://127.0.0.1:{port}"
+        self.media = Path(tempfile.mkdtemp(prefix="twinning-fault-media-"))
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.faults.pg_settings",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "DJANGO_SECRET_KEY": "fault-test-" + "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "EMAIL_URL": "dummymail://",
+            "PRIVATE_MEDIA_ROOT": str(self.media),
+            "CONN_MAX_AGE": "600",
+            "LOG_LEVEL": "ERROR",
+        }
+
+    def manage(self, *args):
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "twinning.wsgi",
+                "--workers",
+                "1",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "30",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
+        wait_until(lambda: port_open(self.port), timeout=60, what="gunicorn")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        shutil.rmtree(self.media, ignore_errors=True)

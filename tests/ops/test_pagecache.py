@@ -129,3 +129,13 @@ def test_visitors_with_a_session_cookie_are_not_served_from_the_cache(
     client.get("/mission-cities/")
     client.cookies["sessionid"] = "whatever"
     assert "X-Page-Cache" not in client.get("/mission-cities/")
+
+
+def test_privacy_notice_page_is_cached_until_a_notice_changes(client, page_cache):
+    from tests.factories import NoticeFactory
+
+    first = client.get("/privacy/")
+    assert client.get("/privacy/")["X-Page-Cache"] == "hit"
+    NoticeFactory()
+    assert "X-Page-Cache" not in client.get("/privacy/")
+    assert first.status_code == 200
