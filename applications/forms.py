@@ -16,7 +16,7 @@ from django_countries.fields import LazyTypedChoiceField
 from cities.eligibility import AUTHORITY_TYPES, validate_target_year
 from cities.models import CallMissionCity, CityItem, Topic
 from cities.selectors import call_facts
-from twinning.widgets import FastSelect
+from twinning.widgets import FastSelect, FastSelectMultiple
 
 from .documents import inspect_pdf
 from .models import Application, Representative
@@ -240,7 +240,9 @@ class RowFormSet(forms.BaseFormSet):
 
 
 class TopicRowForm(forms.Form):
-    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.all(), required=False, widget=FastSelect
+    )
     more_topics = forms.ModelMultipleChoiceField(
         label=_("More topics (optional)"),
         queryset=Topic.objects.all(),
@@ -249,7 +251,7 @@ class TopicRowForm(forms.Form):
             "Add concrete practices (for example district heating, renovation one-stop shops) "
             "and levers (finance, participation) that this need is also about."
         ),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=FastSelectMultiple(attrs={"size": 6}),
     )
     text = forms.CharField(
         label=_("What exactly?"),
@@ -284,6 +286,7 @@ class PreferenceRowForm(forms.Form):
         label=_("Mission City"),
         queryset=CallMissionCity.objects.none(),
         required=False,
+        widget=FastSelect,
         error_messages={
             "invalid_choice": _("Choose one of the Mission Cities taking part in this call.")
         },
@@ -395,7 +398,22 @@ def row_formset(form_class, formset_class, *, max_rows, prefix, data=None, initi
         absolute_max=max_rows,
         validate_max=True,
     )
-    return factory(data=data, initial=initial, prefix=prefix, form_kwargs=kw or None)
+    formset = factory(data=data, initial=initial, prefix=prefix, form_kwargs=kw or None)
+    _share_choices(formset)
+    return formset
+
+
+def _share_choices(formset) -> None:
+    """Every row of a formset offers the same options: query them once for all the rows, not
+    once per row and field (validation still goes through each field's queryset)."""
+    forms_ = formset.forms
+    if not forms_:
+        return
+    for name, field in forms_[0].fields.items():
+        if isinstance(field, forms.ModelChoiceField):
+            choices = list(field.choices)
+            for form in forms_:
+                form.fields[name].choices = choices
 
 
 class ActionInterestForm(forms.Form):

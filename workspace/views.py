@@ -121,7 +121,9 @@ def workspace(request, city_slug=None):
         call=call,
     )
     applications = filterset.qs
-    ranked = Paginator(selectors.ranked(applications), PAGE_SIZE).get_page(request.GET.get("page"))
+    ranked = Paginator(selectors.ranked(applications, city=city), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     recommended = selectors.recommended_page(
         applications, city=city, number=request.GET.get("rpage"), per_page=PAGE_SIZE
     )
