@@ -15,6 +15,7 @@ shared machine inflates them much less than it inflates wrk's figures.
 """
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -177,7 +178,7 @@ def public_pages(repeats) -> list[tuple[str, float, float]]:
     ]
     rows = []
     for label, path in paths:
-        _status, cached, _queries = timed(Client(), path, repeats * 4)
+        _status, cached, _queries = timed(Client(), path, repeats * 2)
         with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
             _status, rendered, _queries = timed(Client(), path, repeats)
         print(f"  {label:<34} cached {cached:6.2f} ms, rendered {rendered:6.1f} ms", flush=True)
@@ -243,6 +244,7 @@ def write(text: str) -> None:
 def main():
     args = parse_args()
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     media = setup_django()
     from django.core.cache import cache
     from django.core.management import call_command
@@ -282,7 +284,10 @@ def main():
     note = (
         f"Demo scale: {demo_count} applications; at scale: {total} (the demo's and "
         f"{args.count:,} generated, submitted, all in one call, with a finished run on them). "
-        f"Whole script: {time.perf_counter() - started:.0f} s."
+        f"Whole script: {time.perf_counter() - started:.0f} s; load average "
+        f"{load_before:.1f} at the start and {os.getloadavg()[0]:.1f} at the end on "
+        f"{os.cpu_count()} cores (above the core count, other jobs shared the machine and every "
+        "time is inflated)."
     )
     text = table(args, demo, large, public, note)
     print("\n" + text)
