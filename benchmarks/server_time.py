@@ -100,12 +100,8 @@ def people():
     applicant = User.objects.get(email="applicant@twinning.example")
     if not Application.objects.filter(organisation__members__user=applicant).exists():
         # The demo applicant has no draft: one complete draft, made as the steps make it.
-        from users.consents import consent_record
-        from users.models import ConsentRecord, Notice
-
         (draft_id, _session), *_ = loadtest.prepare_rush(1)
         applicant = Application.objects.get(pk=draft_id).organisation.members.first().user
-        consent_record(user=applicant, kind=Notice.Kind.PRIVACY, source=ConsentRecord.Source.IMPORT)
     member = MissionCityMembership.objects.select_related("user", "mission_city").filter(
         revoked_at=None
     )[0]
