@@ -5,6 +5,7 @@ import rules
 
 from . import status as lifecycle
 from .models import Application, OrganisationMember, ReviewAssignment
+from .reviews import selectors as review_selectors
 
 
 @rules.predicate
@@ -20,6 +21,22 @@ def is_applicant_of(user, application) -> bool:
 @rules.predicate
 def is_staff(user) -> bool:
     return user.is_authenticated and user.is_staff
+
+
+def has_permission(codename: str):
+    """A predicate on a model permission (superusers have them all)."""
+
+    @rules.predicate(name=f"has_perm:{codename}")
+    def predicate(user) -> bool:
+        return user.is_authenticated and user.has_perm(codename)
+
+    return predicate
+
+
+@rules.predicate
+def has_declared_conflict(user, application) -> bool:
+    """The staff member declared a conflict of interest on this application."""
+    return user.is_authenticated and review_selectors.has_declared_conflict(user, application)
 
 
 @rules.predicate
@@ -81,4 +98,13 @@ rules.add_rule(
     "applications.withdraw_conflict",
     (is_staff & declared_the_conflict & conflict_declared)
     | (may_decide_conflicts & conflict_in_force),
+)
+# Staff read the documents with the model permission; conflicts are hidden by the selector.
+rules.add_rule(
+    "applications.staff_read_documents", is_staff & has_permission("applications.view_document")
+)
+# Reviewing and declaring a conflict are writes: both need the permission to add a review.
+rules.add_rule(
+    "applications.review",
+    is_staff & has_permission("applications.add_review") & ~has_declared_conflict,
 )

@@ -2,10 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+import rules
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, OrganisationMember, Preference, StatusChange
+from cities.models import MissionCityMembership
+
+from .models import Application, Document, OrganisationMember, Preference, StatusChange
+from .reviews.selectors import without_conflicts
 from .steps import STEPS_BY_SLUG
 
 
@@ -141,3 +145,27 @@ def application_missing(application: Application, *, imported: bool = False) -> 
     if not a.consent_privacy:
         add("commitment", _("Your consent to the privacy notice."))
     return missing
+
+
+def documents_readable_by(user) -> QuerySet[Document]:
+    """The documents `user` may download: their organisation's; those of applications that
+    consented to share, for members of the Mission Cities ranked by or shortlisting them; and,
+    for staff with the permission to view documents, every document except those of
+    applications they declared a conflict of interest on."""
+    if rules.test_rule("applications.staff_read_documents", user):
+        return without_conflicts(Document.objects.all(), user, organisation="organisation")
+    cities = MissionCityMembership.objects.filter(user=user, revoked_at__isnull=True).values(
+        "mission_city"
+    )
+    current = Q(pk=F("application__plan_document_id")) | Q(
+        pk=F("application__endorsement_letter_id")
+    )
+    shared = (
+        current
+        & Q(application__in=shared_with_cities())
+        & (
+            Q(application__preferences__mission_city__mission_city__in=cities)
+            | Q(application__shortlisted_by__mission_city__mission_city__in=cities)
+        )
+    )
+    return Document.objects.filter(Q(organisation__members__user=user) | shared).distinct()

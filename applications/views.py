@@ -6,7 +6,6 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cities.eligibility import Candidate
-from cities.models import CallMissionCity, CityItem, MissionCityMembership
+from cities.models import CallMissionCity, CityItem
 from cities.selectors import call_current, eligibility_verdict
 from twinning.forms import error_summary
 from twinning.pagecache import cached_for_visitors
@@ -449,26 +448,7 @@ def document_download(request, pk):
     """Serve a document to its organisation's members, to staff, and to members of the Mission
     Cities the applicant ranked (or that shortlisted or were paired with it) when the applicant
     consented to share its application; 404 for anyone else."""
-    user = request.user
-    if user.is_staff:
-        queryset = Document.objects.all()
-    else:
-        cities = MissionCityMembership.objects.filter(user=user, revoked_at__isnull=True).values(
-            "mission_city"
-        )
-        current = Q(pk=F("application__plan_document_id")) | Q(
-            pk=F("application__endorsement_letter_id")
-        )
-        shared = (
-            current
-            & Q(application__in=selectors.shared_with_cities())
-            & (
-                Q(application__preferences__mission_city__mission_city__in=cities)
-                | Q(application__shortlisted_by__mission_city__mission_city__in=cities)
-            )
-        )
-        queryset = Document.objects.filter(Q(organisation__members__user=user) | shared)
-    document = get_object_or_404(queryset.distinct(), pk=pk)
+    document = get_object_or_404(selectors.documents_readable_by(request.user), pk=pk)
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, OSError):

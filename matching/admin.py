@@ -11,7 +11,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from applications.admin.base import HidesConflicts
 from applications.models import Application
+from applications.reviews.selectors import without_conflicts
 from cities.models import Call, CallMissionCity
 from cities.selectors import call_current
 
@@ -79,7 +81,7 @@ class PairConstraintForm(forms.ModelForm):
 
 
 @admin.register(PairConstraint)
-class PairConstraintAdmin(admin.ModelAdmin):
+class PairConstraintAdmin(HidesConflicts, admin.ModelAdmin):
     form = PairConstraintForm
     list_display = ["application", "mission_city", "kind", "reason", "created_by", "created_at"]
     list_select_related = ["application__call", "mission_city__call", "created_by"]
@@ -329,7 +331,11 @@ class MatchingRunAdmin(admin.ModelAdmin):
         run = self.get_object(request, object_id)
         if run is None:  # unknown or malformed id: the admin's own "does not exist" message
             return super().change_view(request, object_id, form_url, extra_context)
-        proposals = list(selectors.run_proposals(run=run))
+        proposals = list(
+            without_conflicts(
+                selectors.run_proposals(run=run), request.user, application="application"
+            )
+        )
         by_city = {}
         for proposal in proposals:
             proposal.summary = explanations.for_staff(
@@ -346,7 +352,11 @@ class MatchingRunAdmin(admin.ModelAdmin):
             "cities": cities,
             # Paginated: at 10,000 applications most are unmatched; the page stays small.
             "unmatched": Paginator(
-                UnmatchedApplication.objects.filter(run=run)
+                without_conflicts(
+                    UnmatchedApplication.objects.filter(run=run),
+                    request.user,
+                    application="application",
+                )
                 .select_related("application")
                 .order_by("application__official_name", "pk"),
                 UNMATCHED_PER_PAGE,
@@ -459,6 +469,8 @@ class MatchingRunAdmin(admin.ModelAdmin):
         return redirect("admin:matching_matchingrun_change", pk)
 
     def compare_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         run = get_object_or_404(MatchingRun, pk=pk)
         other_id = request.GET.get("other", "")
         if not other_id.isdigit():
@@ -473,13 +485,13 @@ class MatchingRunAdmin(admin.ModelAdmin):
                 "title": _("Run %(a)d compared with run %(b)d") % {"a": other.pk, "b": run.pk},
                 "old": other,
                 "new": run,
-                "diff": selectors.run_compare(old=other, new=run),
+                "diff": selectors.run_compare(old=other, new=run, viewer=request.user),
             },
         )
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(HidesConflicts, admin.ModelAdmin):
     list_display = ["application", "mission_city", "score", "rank", "decision", "run"]
     list_select_related = ["application__call", "mission_city__call", "run__call"]
     list_filter = ["decision", "run__call", "pinned"]
@@ -526,7 +538,7 @@ def pairing_answer_q(answer: str) -> Q:
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(HidesConflicts, admin.ModelAdmin):
     list_display = [
         "application",
         "mission_city",
@@ -604,7 +616,7 @@ class PairingAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnmatchedApplication)
-class UnmatchedApplicationAdmin(admin.ModelAdmin):
+class UnmatchedApplicationAdmin(HidesConflicts, admin.ModelAdmin):
     list_display = ["application", "run", "reasons_text"]
     list_select_related = ["application__call", "run__call"]
     list_filter = ["run__call"]

@@ -15,6 +15,7 @@ from applications.models import (
     ShareOffer,
     ShortlistEntry,
 )
+from applications.reviews.selectors import without_conflicts
 from cities.models import CallMissionCity, CityItem, Topic
 from matching import engine
 from matching.engine.types import (
@@ -270,6 +271,7 @@ def run_proposals(*, run: MatchingRun):
     )
 
 
+<<<<<<< HEAD
 def run_pairs(*, run: MatchingRun) -> dict[int, tuple]:
     """Application id → (Mission City id, application name, city name, score, rank) of a run's
     proposals, in one query."""
@@ -287,6 +289,26 @@ def run_pairs(*, run: MatchingRun) -> dict[int, tuple]:
         )
     }
 
+=======
+def run_compare(*, old: MatchingRun, new: MatchingRun, viewer=None) -> dict:
+    """Pairs added, removed and changed (same applicant, other Mission City), and totals; for a
+    `viewer`, without the applications they declared a conflict of interest on."""
+
+    def pairs(run):
+        proposals = Proposal.objects.filter(run=run)
+        if viewer is not None:
+            proposals = without_conflicts(proposals, viewer, application="application")
+        return {
+            app_id: (city_id, name, city, score)
+            for app_id, city_id, name, city, score in proposals.values_list(
+                "application_id",
+                "mission_city_id",
+                "application__official_name",
+                "mission_city__display_name",
+                "score",
+            )
+        }
+>>>>>>> 009cd3b (Conflicts of interest hide the application from that reviewer on every admin list, change page, run page and download; staff download documents only with applications.view_document; reviewing and declaring a conflict need applications.add_review)
 
 def pairs_diff(a: dict[int, tuple], b: dict[int, tuple]) -> dict:
     """Pairs added, removed and changed (same applicant, other Mission City) from ``a`` to

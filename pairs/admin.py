@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from applications.admin.base import HidesConflicts
+
 from . import services
 from .models import (
     Meeting,
@@ -47,8 +49,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class PairRowsAdmin(HidesConflicts, ReadOnlyAdmin):
+    """A pair's rows, hidden from a reviewer who declared a conflict of interest on the pair's
+    application."""
+
+    conflict_application = "pair__pairing__application"
+
+
 @admin.register(Pair)
-class PairAdmin(ReadOnlyAdmin):
+class PairAdmin(PairRowsAdmin):
+    conflict_application = "pairing__application"
     list_display = ["__str__", "call", "created_at", "last_activity_at"]
     list_select_related = ["call", "pairing__application", "pairing__mission_city"]
     list_filter = ["call"]
@@ -75,7 +85,7 @@ class PairAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ReadOnlyAdmin):
+class MilestoneAdmin(PairRowsAdmin):
     list_display = ["title", "pair", "due_date", "owner_side", "status", "done_at"]
     list_select_related = ["pair__pairing__application", "pair__pairing__mission_city"]
     list_filter = ["status", "owner_side", "pair__call"]
@@ -100,54 +110,55 @@ class MilestoneAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PairEvent)
-class PairEventAdmin(ReadOnlyAdmin):
+class PairEventAdmin(PairRowsAdmin):
     list_display = ["created_at", "pair", "kind", "side", "actor", "summary"]
     list_select_related = ["pair__pairing__application", "pair__pairing__mission_city", "actor"]
     list_filter = ["kind", "side"]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
+class ReminderAdmin(PairRowsAdmin):
     list_display = ["sent_at", "kind", "key", "pair"]
     list_select_related = ["pair__pairing__application", "pair__pairing__mission_city"]
     list_filter = ["kind"]
 
 
 @admin.register(OutcomeSurvey)
-class OutcomeSurveyAdmin(ReadOnlyAdmin):
+class OutcomeSurveyAdmin(PairRowsAdmin):
     list_display = ["pair", "side", "satisfaction", "submitted_at"]
     list_select_related = ["pair__pairing__application", "pair__pairing__mission_city"]
     list_filter = ["side", "satisfaction", "pair__call"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyAdmin):
+class MeetingAdmin(PairRowsAdmin):
     list_display = ["pair", "kind", "date", "format", "city"]
     list_select_related = ["pair__pairing__application", "pair__pairing__mission_city"]
     list_filter = ["kind", "format"]
 
 
 @admin.register(PairDocument)
-class PairDocumentAdmin(ReadOnlyAdmin):
+class PairDocumentAdmin(PairRowsAdmin):
     list_display = ["title", "pair", "side", "uploaded_at"]
     list_select_related = ["pair__pairing__application", "pair__pairing__mission_city"]
     exclude = ["file"]  # served to the pair's people through the pair space only
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyAdmin):
+class MessageAdmin(PairRowsAdmin):
     list_display = ["pair", "side", "author", "created_at"]
     list_select_related = ["pair__pairing__application", "pair__pairing__mission_city", "author"]
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(ReadOnlyAdmin):
+class PlanVersionAdmin(PairRowsAdmin):
     list_display = ["pair", "number", "submitted_at"]
     list_select_related = ["pair__pairing__application", "pair__pairing__mission_city"]
 
 
 @admin.register(PlanFeedback)
-class PlanFeedbackAdmin(ReadOnlyAdmin):
+class PlanFeedbackAdmin(PairRowsAdmin):
+    conflict_application = "version__pair__pairing__application"
     list_display = ["version", "author", "created_at"]
     list_select_related = ["version", "author"]
 
@@ -159,7 +170,8 @@ class NotificationPreferenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(PairRowsAdmin):
+    conflict_application = "event__pair__pairing__application"
     list_display = ["user", "event", "mode", "sent_at"]
     list_select_related = ["user", "event"]
     list_filter = ["mode"]

@@ -1,10 +1,11 @@
 """Applications: the changelist with its filters, actions and exports, the change page with its
 read-only inlines, and the staff pages (ask for information, review)."""
 
+import rules
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Avg, Count, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +29,7 @@ from ..models import (
 from ..reviews import selectors as review_selectors
 from ..reviews import services as review_services
 from ..selectors import application_full
+from ..reviews.selectors import without_conflicts
 from .base import ReadOnlyInline, RowActions
 from .filters import (
     AssignedToMeFilter,
@@ -176,10 +178,7 @@ class ApplicationAdmin(RowActions, admin.ModelAdmin):
                 )
             )
         )
-        conflicted = ReviewAssignment.objects.active_conflicts().filter(
-            application=OuterRef("pk"), reviewer=request.user
-        )
-        return queryset.filter(~Exists(conflicted))
+        return without_conflicts(queryset, request.user, application="pk")
 
     def has_add_permission(self, request):
         return False
@@ -466,6 +465,10 @@ class ApplicationAdmin(RowActions, admin.ModelAdmin):
             initial=initial,
         )
         conflict_form = ConflictForm(request.POST if is_conflict else None)
+        if request.method == "POST" and not rules.test_rule(
+            "applications.review", request.user, application
+        ):
+            raise PermissionDenied  # a view-only reviewer reads the page but writes nothing
         if request.method == "POST":
             try:
                 if is_conflict and conflict_form.is_valid():
@@ -496,6 +499,7 @@ class ApplicationAdmin(RowActions, admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "form": form,
                 "conflict_form": conflict_form,
+                "may_review": rules.test_rule("applications.review", request.user, application),
                 # the answers beside the score form
                 "application": application_full(
                     Application.objects.filter(pk=application.pk)

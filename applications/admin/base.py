@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from ..reviews.selectors import without_conflicts
+
 
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
@@ -44,3 +46,21 @@ class RowActions:
                 self.message_user(request, f"{row}: {' '.join(exc.messages)}", messages.WARNING)
         if done or not refused:
             self.message_user(request, done_message % {"n": done})
+
+
+class HidesConflicts:
+    """Mixed into every admin whose rows belong to an application: the rows of applications the
+    signed-in reviewer declared a conflict of interest on are hidden from the list, the change
+    page (404), autocomplete, actions and exports. Set `conflict_application` to the lookup from
+    a row to its application, or `conflict_organisation` to the one to its organisation."""
+
+    conflict_application = "application"
+    conflict_organisation = None
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.conflict_organisation:
+            return without_conflicts(
+                queryset, request.user, organisation=self.conflict_organisation
+            )
+        return without_conflicts(queryset, request.user, application=self.conflict_application)

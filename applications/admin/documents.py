@@ -5,10 +5,12 @@ from django.contrib import admin
 from ..models import (
     Document,
 )
+from .base import HidesConflicts
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(HidesConflicts, admin.ModelAdmin):
+    conflict_organisation = "organisation"
     list_display = ["original_name", "kind", "organisation", "size", "pages", "uploaded_at"]
     list_select_related = ["organisation"]
     list_filter = ["kind"]

@@ -7,17 +7,20 @@ from ..models import (
     OrganisationInvitation,
     OrganisationMember,
 )
+from .base import HidesConflicts
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HidesConflicts, admin.ModelAdmin):
+    conflict_organisation = "pk"
     list_display = ["name", "country", "created_at"]
     list_filter = ["country"]
     search_fields = ["name", "members__user__email"]
 
 
 @admin.register(OrganisationMember)
-class OrganisationMemberAdmin(admin.ModelAdmin):
+class OrganisationMemberAdmin(HidesConflicts, admin.ModelAdmin):
+    conflict_organisation = "organisation"
     list_display = ["user", "organisation", "role", "joined_at"]
     list_select_related = ["user", "organisation"]
     list_filter = ["role"]
@@ -26,7 +29,8 @@ class OrganisationMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationInvitation)
-class OrganisationInvitationAdmin(admin.ModelAdmin):
+class OrganisationInvitationAdmin(HidesConflicts, admin.ModelAdmin):
+    conflict_organisation = "organisation"
     list_display = ["email", "organisation", "invited_by", "created_at", "accepted_at"]
     list_select_related = ["organisation", "invited_by"]
     search_fields = ["email", "organisation__name"]

@@ -11,11 +11,11 @@ from ..models import (
     ShortlistEntry,
     StatusChange,
 )
-from .base import ReadOnlyAdmin
+from .base import HidesConflicts, ReadOnlyAdmin
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(ReadOnlyAdmin):
+class StatusChangeAdmin(HidesConflicts, ReadOnlyAdmin):
     list_display = ["at", "application", "action", "from_status", "to_status", "by", "internal"]
     list_select_related = ["application__call", "by"]
     list_filter = ["action", "to_status", "internal", "application__call"]
@@ -24,7 +24,7 @@ class StatusChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ShortlistEntry)
-class ShortlistEntryAdmin(ReadOnlyAdmin):
+class ShortlistEntryAdmin(HidesConflicts, ReadOnlyAdmin):
     list_display = ["mission_city", "rank", "application", "note", "updated_at"]
     list_select_related = ["mission_city__call", "application__call"]
     list_filter = ["mission_city__call", "mission_city"]
@@ -32,7 +32,7 @@ class ShortlistEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Preference)
-class PreferenceAdmin(ReadOnlyAdmin):
+class PreferenceAdmin(HidesConflicts, ReadOnlyAdmin):
     list_display = ["application", "rank", "mission_city", "reason"]
     list_select_related = ["application__call", "mission_city__call"]
     list_filter = ["rank", "mission_city__call", "mission_city"]
@@ -40,7 +40,7 @@ class PreferenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LearningNeed)
-class LearningNeedAdmin(ReadOnlyAdmin):
+class LearningNeedAdmin(HidesConflicts, ReadOnlyAdmin):
     list_display = ["application", "position", "topic", "text"]
     list_select_related = ["application__call", "topic"]
     list_filter = ["topic", "application__call"]
@@ -48,7 +48,7 @@ class LearningNeedAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ShareOffer)
-class ShareOfferAdmin(ReadOnlyAdmin):
+class ShareOfferAdmin(HidesConflicts, ReadOnlyAdmin):
     list_display = ["application", "position", "topic", "text"]
     list_select_related = ["application__call", "topic"]
     list_filter = ["topic", "application__call"]
@@ -56,7 +56,7 @@ class ShareOfferAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(ReadOnlyAdmin):
+class RepresentativeAdmin(HidesConflicts, ReadOnlyAdmin):
     list_display = ["name", "role", "email", "english_level", "application"]
     list_select_related = ["application__call"]
     list_filter = ["english_level"]

@@ -3,11 +3,11 @@
 from django.contrib import admin
 
 from ..models import DeadlineReminder
-from .base import ReadOnlyAdmin
+from .base import HidesConflicts, ReadOnlyAdmin
 
 
 @admin.register(DeadlineReminder)
-class DeadlineReminderAdmin(ReadOnlyAdmin):
+class DeadlineReminderAdmin(HidesConflicts, ReadOnlyAdmin):
     list_display = ["application", "kind", "deadline", "recipients", "sent_at"]
     list_select_related = ["application__call"]
     list_filter = ["kind", "application__call"]

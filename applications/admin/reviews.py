@@ -12,7 +12,8 @@ from ..models import (
     ReviewSettings,
 )
 from ..reviews import services as review_services
-from .base import ReadOnlyAdmin, ReadOnlyInline, RowActions
+from ..reviews.selectors import without_conflicts
+from .base import HidesConflicts, ReadOnlyAdmin, ReadOnlyInline, RowActions
 from .forms import ReasonForm
 
 
@@ -83,9 +84,12 @@ class ReviewAssignmentAdmin(RowActions, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
+        own = queryset.filter(reviewer=request.user)
         if self._sees_all(request):
-            return queryset
-        return queryset.filter(reviewer=request.user)
+            # Other reviewers' rows of an application in conflict stay hidden; one's own
+            # declaration stays listed, to be withdrawn.
+            return own | without_conflicts(queryset, request.user, application="application")
+        return own
 
     def has_decide_conflict_permission(self, request):
         return request.user.has_perm("applications.decide_conflict")
@@ -143,7 +147,7 @@ class ReviewAssignmentAdmin(RowActions, admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(HidesConflicts, ReadOnlyAdmin):
     list_display = ["application", "reviewer", "total", "updated_at"]
     list_select_related = ["application__call", "reviewer"]
     list_filter = ["application__call"]

@@ -1,8 +1,36 @@
 """Reads of the staff review."""
 
-from django.db.models import Avg
+from django.db.models import Avg, Exists, OuterRef, QuerySet
 
-from ..models import Application, ReviewCriterion, ReviewScore, ReviewSettings
+from ..models import Application, ReviewAssignment, ReviewCriterion, ReviewScore, ReviewSettings
+
+
+def without_conflicts(
+    queryset: QuerySet, user, *, application: str | None = None, organisation: str | None = None
+) -> QuerySet:
+    """`queryset` without the rows of the applications `user` declared a conflict of interest
+    on. `application` is the lookup from a row to its application ("pk" for applications),
+    or `organisation` the lookup to the applicant organisation (which hides every row of the
+    organisation, e.g. documents uploaded before the application existed). Every staff list,
+    page, download and export of application data goes through it."""
+    if (application is None) == (organisation is None):
+        raise ValueError("Give exactly one of application= and organisation=.")
+    if not getattr(user, "is_authenticated", False):
+        return queryset
+    conflicts = ReviewAssignment.objects.active_conflicts().filter(reviewer=user)
+    if application is not None:
+        conflicts = conflicts.filter(application=OuterRef(application))
+    else:
+        conflicts = conflicts.filter(application__organisation=OuterRef(organisation))
+    return queryset.filter(~Exists(conflicts))
+
+
+def has_declared_conflict(user, application: Application) -> bool:
+    return (
+        ReviewAssignment.objects.active_conflicts()
+        .filter(reviewer=user, application=application)
+        .exists()
+    )
 
 
 def review_summary(application: Application) -> dict:
