@@ -3,6 +3,7 @@
 
 import rules
 
+from . import selectors
 from . import status as lifecycle
 from .models import Application, OrganisationMember, ReviewAssignment
 from .reviews import selectors as review_selectors
@@ -59,6 +60,13 @@ def staff_may_restore(user, application) -> bool:
     return lifecycle.can_restore(application, actor=lifecycle.Actor.STAFF)
 
 
+@rules.predicate
+def is_mission_city_member(user) -> bool:
+    return user.is_authenticated and selectors.is_mission_city_member(user)
+
+
+# A Mission City's member may not start a Twin City application (the sides stay apart).
+rules.add_rule("applications.start", rules.is_authenticated & ~is_mission_city_member)
 rules.add_rule("applications.edit", is_applicant_of & application_editable)
 rules.add_rule("applications.withdraw", is_applicant_of & application_withdrawable)
 rules.add_rule(

@@ -169,3 +169,8 @@ def documents_readable_by(user) -> QuerySet[Document]:
         )
     )
     return Document.objects.filter(Q(organisation__members__user=user) | shared).distinct()
+
+
+def is_mission_city_member(user) -> bool:
+    """An active member of a Mission City's workspace (who may not apply as a Twin City)."""
+    return MissionCityMembership.objects.filter(user=user, revoked_at__isnull=True).exists()

@@ -33,7 +33,7 @@ from .models import (
     ShareOffer,
     StatusChange,
 )
-from .selectors import application_missing, application_recipients
+from .selectors import application_missing, application_recipients, is_mission_city_member
 
 Status = Application.Status
 Actor = lifecycle.Actor
@@ -122,6 +122,10 @@ def organisation_start(*, user, name: str, country: str) -> Organisation:
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if OrganisationMember.objects.filter(user=user).exists():
         raise ValidationError(_("You already belong to an applicant organisation."))
+    if is_mission_city_member(user):
+        raise ValidationError(
+            _("Members of a Mission City's workspace cannot apply as a Twin City.")
+        )
     organisation = Organisation(name=name.strip(), country=country)
     organisation.full_clean()
     organisation.save()

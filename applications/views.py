@@ -82,6 +82,8 @@ def apply(request):
         return render(
             request, "applications/apply_closed.html", {"call": call, "now": timezone.now()}
         )
+    if membership is None and not rules.test_rule("applications.start", request.user):
+        return render(request, "applications/apply_mission_city.html", {"call": call}, status=403)
     if membership is None:
         form = StartForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,7 @@ from .dashboard import dashboard_data
 
 
 @staff_member_required
+@permission_required("matching.view_matchingrun", raise_exception=True)
 def dashboard(request):
     slug = request.GET.get("call")
     call = get_object_or_404(Call, slug=slug) if slug else call_current()

@@ -4,12 +4,14 @@ the cohort rows for staff. Lists are read in a fixed number of queries whatever 
 import datetime as dt
 from dataclasses import dataclass
 
+import rules
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import OrganisationMember
+from applications.reviews.selectors import without_conflicts
 from cities.models import CityItem, MissionCityMembership
 from matching.models import Pairing
 
@@ -49,7 +51,7 @@ def side_of(user, pair: Pair) -> str | None:
     """twin, host or staff for the people of the pair and the programme team; None otherwise."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if user.is_staff:
+    if rules.test_rule("pairs.staff_view", user, pair):
         return Side.STAFF
     application = pair.pairing.application
     if OrganisationMember.objects.filter(
@@ -66,11 +68,12 @@ def side_of(user, pair: Pair) -> str | None:
 
 
 def pairs_of(user) -> QuerySet[Pair]:
-    """The pairs a person works in (staff: every pair)."""
+    """The pairs a person works in (staff with the permission: every pair but those of
+    applications they declared a conflict of interest on)."""
     if not getattr(user, "is_authenticated", False):
         return Pair.objects.none()
-    if user.is_staff:
-        return pair_base()
+    if rules.test_rule("pairs.staff_list", user):
+        return without_conflicts(pair_base(), user, application="pairing__application")
     return (
         pair_base()
         .filter(
@@ -136,29 +139,29 @@ class CohortRow:
         return round(100 * self.done / self.milestones) if self.milestones else 0
 
 
-def cohort_queryset(call, today: dt.date | None = None) -> QuerySet[Pair]:
-    """Every pair of a call with its counts, in one query."""
+def cohort_queryset(call, today: dt.date | None = None, *, viewer=None) -> QuerySet[Pair]:
+    """Every pair of a call with its counts, in one query; for a `viewer`, without the pairs of
+    applications they declared a conflict of interest on."""
     today = today or timezone.localdate()
     late = Q(milestones__status=Milestone.Status.LATE) | Q(
         milestones__status=Milestone.Status.PLANNED, milestones__due_date__lt=today
     )
-    return (
-        pair_base()
-        .filter(call=call)
-        .annotate(
-            n_milestones=Count("milestones", distinct=True),
-            n_done=Count(
-                "milestones", filter=Q(milestones__status=Milestone.Status.DONE), distinct=True
-            ),
-            n_late=Count("milestones", filter=late, distinct=True),
-            site_visit_held=Exists(
-                Meeting.objects.filter(
-                    pair=OuterRef("pk"), kind=Meeting.Kind.SITE_VISIT, date__lte=today
-                )
-            ),
-            plan_submitted=Exists(PlanVersion.objects.filter(pair=OuterRef("pk"))),
-            last_plan_at=Max("plan_versions__submitted_at"),
-        )
+    pairs = pair_base().filter(call=call)
+    if viewer is not None:
+        pairs = without_conflicts(pairs, viewer, application="pairing__application")
+    return pairs.annotate(
+        n_milestones=Count("milestones", distinct=True),
+        n_done=Count(
+            "milestones", filter=Q(milestones__status=Milestone.Status.DONE), distinct=True
+        ),
+        n_late=Count("milestones", filter=late, distinct=True),
+        site_visit_held=Exists(
+            Meeting.objects.filter(
+                pair=OuterRef("pk"), kind=Meeting.Kind.SITE_VISIT, date__lte=today
+            )
+        ),
+        plan_submitted=Exists(PlanVersion.objects.filter(pair=OuterRef("pk"))),
+        last_plan_at=Max("plan_versions__submitted_at"),
     )
 
 
@@ -215,12 +218,16 @@ def _month_index(start: dt.date, day: dt.date, months: int) -> int:
 # Outcomes -----------------------------------------------------------------------------------
 
 
-def survey_summary(call) -> dict:
-    """Outcome surveys of a call, by Mission City and by topic of the replicated actions."""
+def survey_summary(call, *, viewer=None) -> dict:
+    """Outcome surveys of a call, by Mission City and by topic of the replicated actions; for a
+    `viewer`, without those of pairs of applications they declared a conflict of interest on."""
+    surveys = OutcomeSurvey.objects.filter(pair__call=call)
+    if viewer is not None:
+        surveys = without_conflicts(surveys, viewer, application="pair__pairing__application")
     surveys = list(
-        OutcomeSurvey.objects.filter(pair__call=call)
-        .select_related("pair__pairing__mission_city", "pair__pairing__application")
-        .prefetch_related(
+        surveys.select_related(
+            "pair__pairing__mission_city", "pair__pairing__application"
+        ).prefetch_related(
             Prefetch(
                 "replicated_actions",
                 queryset=CityItem.objects.prefetch_related("topics"),

@@ -1,10 +1,11 @@
 """The pair space (Twin City team, Mission City members, staff; 404 for anyone else) and the
 staff cohort view with its export and the outcome summary."""
 
+import rules
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,11 +32,18 @@ from .models import Meeting, NotificationPreference, OutcomeSurvey, PlanVersion,
 
 
 def _pair(request, pk):
-    """The pair and the visitor's side; 404 for anyone outside the pair."""
+    """The pair and the visitor's side; 404 for anyone outside the pair. Staff who may only
+    read the pair spaces get 403 on every write."""
     pair = get_object_or_404(selectors.pair_base(), pk=pk)
     side = selectors.side_of(request.user, pair)
     if side is None:
         raise Http404
+    if (
+        side == Side.STAFF
+        and request.method not in ("GET", "HEAD")
+        and not rules.test_rule("pairs.staff_write", request.user, pair)
+    ):
+        raise PermissionDenied
     return pair, side
 
 
@@ -404,13 +412,14 @@ def _cohort(request):
         call = Call.objects.order_by("-programme_start").first()
     if call is None:
         raise Http404
-    queryset = selectors.cohort_queryset(call)
+    queryset = selectors.cohort_queryset(call, viewer=request.user)
     filterset = CohortFilter(request.GET or None, queryset=queryset, call=call)
     rows = selectors.cohort_rows(filterset.qs if filterset.is_valid() else queryset.none())
     return call, filterset, rows
 
 
 @staff_member_required
+@permission_required("pairs.view_pair", raise_exception=True)
 def cohort(request):
     call, filterset, rows = _cohort(request)
     return render(
@@ -431,6 +440,7 @@ def cohort(request):
 
 
 @staff_member_required
+@permission_required("pairs.view_pair", raise_exception=True)
 def cohort_export(request, fmt):
     call, _filterset, rows = _cohort(request)
     if fmt == "xlsx":
@@ -445,6 +455,7 @@ def cohort_export(request, fmt):
 
 
 @staff_member_required
+@permission_required("pairs.view_pair", raise_exception=True)
 def outcomes(request):
     slug = request.GET.get("call")
     call = get_object_or_404(Call, slug=slug) if slug else call_current()
@@ -458,6 +469,6 @@ def outcomes(request):
             "title": _("Outcomes of the pairs"),
             "call": call,
             "calls": Call.objects.order_by("-opens_at"),
-            "summary": selectors.survey_summary(call),
+            "summary": selectors.survey_summary(call, viewer=request.user),
         },
     )

@@ -6,6 +6,8 @@
   application; `submit=False` leaves it complete but unsubmitted).
 - `published_pairing(application, host, by=staff)`: a pairing published by `run_publish`.
 - `city(call, name)`, `member(email, *cities)`: a call's Mission City, a workspace member.
+- `staff_member(email, *permissions)`: a staff account with these permissions
+  ("pairs.view_pair", …) and no other.
 
 Rows without a story come from the factories in `tests.factories`.
 """
@@ -170,3 +172,16 @@ def published_pairing(application: Application, host: CallMissionCity, *, by=Non
     matching_services.proposal_decide(proposal=proposal, decision="approved", by=by)
     (pairing,) = matching_services.run_publish(run=run, by=by)
     return pairing
+
+
+def staff_member(email: str, *permissions: str):
+    """A staff account with exactly these model permissions ("app_label.codename")."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(email=email, is_staff=True)
+    for label in permissions:
+        app_label, codename = label.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user

@@ -30,12 +30,16 @@ ROLES = [
     "member_x",
     "member_y",
     "reviewer",
+    "viewer",
+    "staff_noperm",
     "superuser",
 ]
 LOGIN = "login"  # 302 to the site's sign-in page
 # A reviewer is staff with every permission of the apps they review in (and no other): they see
 # those changelists and get 403 on the others (users, workspace invitations, the audit log, …).
-REVIEWER_APPS = ["applications", "matching", "cities"]
+REVIEWER_APPS = ["applications", "matching", "cities", "pairs"]
+# A viewer is staff with every view permission and no other: they read every staff page and
+# list and write nothing (403). Staff without permissions see nothing but the admin's index.
 ADMIN_LOGIN = "admin-login"  # 302 to the admin's login page
 OK, REDIRECT, NOT_FOUND, NOT_ALLOWED = 200, 302, 404, 405
 
@@ -47,20 +51,34 @@ def private(**by_role):
     return {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], NOT_FOUND) | by_role
 
 
-def staff_only(reviewer=OK, superuser=OK):
-    return dict.fromkeys(ROLES, ADMIN_LOGIN) | {"reviewer": reviewer, "superuser": superuser}
+def staff_only(reviewer=OK, superuser=OK, viewer=OK, staff_noperm=403):
+    return dict.fromkeys(ROLES, ADMIN_LOGIN) | {
+        "reviewer": reviewer,
+        "superuser": superuser,
+        "viewer": viewer,
+        "staff_noperm": staff_noperm,
+    }
+
+
+def staff_write(**by_role):
+    """A staff page that writes: reviewer and superuser as given, the viewer 403."""
+    return staff_only(**{"viewer": 403} | by_role)
 
 
 APPLICANT_A_PAGE = private(applicant_a=OK, coeditor_a=OK)
 WORKSPACE_X_PAGE = private(member_x=OK)
 WORKSPACE_X_POST = private(member_x=REDIRECT)
 # Pair A ↔ Torino (X): its Twin City's team, Torino's members and staff; 404 for everyone else.
-PAIR_A_PAGE = private(applicant_a=OK, coeditor_a=OK, member_x=OK, reviewer=OK, superuser=OK)
+# Staff without permissions are outside the pair (404); the viewer reads but may not write (403).
+PAIR_A_PAGE = private(
+    applicant_a=OK, coeditor_a=OK, member_x=OK, reviewer=OK, viewer=OK, superuser=OK
+)
 PAIR_A_POST = private(
     applicant_a=REDIRECT,
     coeditor_a=REDIRECT,
     member_x=REDIRECT,
     reviewer=REDIRECT,
+    viewer=403,
     superuser=REDIRECT,
 )
 SIGNED_IN = private(**dict.fromkeys(ROLES[1:], OK))
@@ -84,9 +102,11 @@ ROWS = {
             applicant_a=REDIRECT,  # to its (paired) application
             applicant_b=REDIRECT,
             coeditor_a=REDIRECT,
-            member_x=OK,  # no organisation yet: the start form
-            member_y=OK,
-            reviewer=OK,
+            member_x=403,  # a Mission City's member may not apply as a Twin City
+            member_y=403,
+            reviewer=OK,  # no organisation yet: the start form
+            viewer=OK,
+            staff_noperm=OK,
             superuser=OK,
         ),
     ),
@@ -122,8 +142,9 @@ ROWS = {
     "document_download": (
         "get",
         "document_a",
-        # Torino (X) was ranked by A, which consented to share: its members may read.
-        private(applicant_a=OK, coeditor_a=OK, member_x=OK, reviewer=OK, superuser=OK),
+        # Torino (X) was ranked by A, which consented to share: its members may read. Staff
+        # need the permission to view documents.
+        private(applicant_a=OK, coeditor_a=OK, member_x=OK, reviewer=OK, viewer=OK, superuser=OK),
     ),
     "application_pairing": ("get", "application_a", APPLICANT_A_PAGE),
     # No role here has a draft to the call: signed-in users are sent to start one.
@@ -158,36 +179,36 @@ ROWS = {
     "pair_plan_feedback": (
         "post",
         "pair_a_version",
-        private(member_x=REDIRECT, reviewer=REDIRECT, superuser=REDIRECT),
+        private(member_x=REDIRECT, reviewer=REDIRECT, viewer=403, superuser=REDIRECT),
     ),
     "pair_survey": ("get", "pair_a", PAIR_A_PAGE),
     "pairs_cohort": ("get", None, staff_only()),
     "pairs_cohort_export": ("get", "csv", staff_only()),
     "pairs_outcomes": ("get", None, staff_only()),
-    "admin:index": ("get", None, staff_only()),
+    "admin:index": ("get", None, staff_only(staff_noperm=OK)),  # "nothing to see"
     "admin:applications_application_changelist": ("get", None, staff_only()),
     "admin:applications_application_change": ("get", "application_a", staff_only()),
-    "admin:applications_application_request_info": ("get", "application_a", staff_only()),
+    "admin:applications_application_request_info": ("get", "application_a", staff_write()),
     "admin:applications_application_review": ("get", "application_a", staff_only()),
     "admin:matching_matchingrun_changelist": ("get", None, staff_only()),
-    "admin:matching_matchingrun_start": ("get", None, staff_only(reviewer=OK)),
+    "admin:matching_matchingrun_start": ("get", None, staff_write()),
     "admin:matching_matchingrun_change": ("get", "run", staff_only()),
     "admin:matching_matchingrun_compare": ("get", "run_compare", staff_only()),
     "admin:matching_matchingrun_preview": ("get", "run", staff_only()),
     "admin:matching_matchingrun_publish": (
         "post",
         "run",
-        staff_only(reviewer=REDIRECT, superuser=REDIRECT),
+        staff_write(reviewer=REDIRECT, superuser=REDIRECT),
     ),
     "admin:matching_matchingrun_restart": (
         "post",
         "run",
-        staff_only(reviewer=REDIRECT, superuser=REDIRECT),
+        staff_write(reviewer=REDIRECT, superuser=REDIRECT),
     ),
     "admin:matching_matchingrun_decide": (
         "post",
         "run_proposal",
-        staff_only(reviewer=REDIRECT, superuser=REDIRECT),
+        staff_write(reviewer=REDIRECT, superuser=REDIRECT),
     ),
     # A person's own data: only ever their own (the view takes no id).
     "account_data": ("get", None, private(**dict.fromkeys(ROLES[1:], OK))),
@@ -196,15 +217,15 @@ ROWS = {
     # Nothing to accept (no newer notice): straight on to the home page.
     "notice_accept": ("get", None, private(**dict.fromkeys(ROLES[1:], REDIRECT))),
     # Staff pages of personal data need their own permissions, which the reviewer lacks.
-    "privacy_register": ("get", None, staff_only(reviewer=403)),
-    "privacy_staff_export": ("get", None, staff_only(reviewer=403)),
+    "privacy_register": ("get", None, staff_only(reviewer=403)),  # a view_ permission
+    "privacy_staff_export": ("get", None, staff_only(reviewer=403, viewer=403)),
     "privacy_retention": ("get", None, staff_only(reviewer=403)),
     "admin:matching_matchingrun_approve": (
         "post",
         "run",
-        staff_only(reviewer=REDIRECT, superuser=REDIRECT),
+        staff_write(reviewer=REDIRECT, superuser=REDIRECT),
     ),
-    "admin:cities_formerparticipant_import": ("get", None, staff_only()),
+    "admin:cities_formerparticipant_import": ("get", None, staff_write()),
 }
 
 # URL names without a row, and why. The standard admin views (add, change, delete, history of
@@ -292,6 +313,9 @@ def world(open_call):
     reviewer.user_permissions.set(
         Permission.objects.filter(content_type__app_label__in=REVIEWER_APPS)
     )
+    viewer = UserFactory(email="viewer@nzc.example", is_staff=True)
+    viewer.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    staff_noperm = UserFactory(email="noperm@nzc.example", is_staff=True)
     superuser = UserFactory(email="root@nzc.example", is_staff=True, is_superuser=True)
     run = matching_services.run_execute(
         run_id=matching_services.run_start(call=open_call, enqueue=False).pk
@@ -333,6 +357,8 @@ def world(open_call):
         "member_x": member_x,
         "member_y": member_y,
         "reviewer": reviewer,
+        "viewer": viewer,
+        "staff_noperm": staff_noperm,
         "superuser": superuser,
     }
     return {"args": args, "users": users, "other_run": other_run, "a": a}
@@ -420,8 +446,10 @@ def test_every_admin_changelist_is_staff_only(client, world, role):
     for model in admin.site._registry:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         results[url] = outcome(client.get(url), url)
-        if role == "superuser":
+        if role in ("superuser", "viewer"):
             expected[url] = OK
+        elif role == "staff_noperm":
+            expected[url] = 403
         elif role == "reviewer":
             expected[url] = OK if model._meta.app_label in REVIEWER_APPS else 403
         else:
@@ -449,3 +477,69 @@ def test_nothing_private_leaks_through_exports(client, world, role):
     assert outcome(response, url) == ADMIN_LOGIN
     assert b"Plymouth" not in response.content
     assert Review.objects.count() == 0
+
+
+def admin_actions():
+    """(model, action name, the permissions it declares) for every action of every admin."""
+    for model, model_admin in admin.site._registry.items():
+        for func, name, _description in model_admin._get_base_actions():
+            yield model, name, tuple(func.allowed_permissions)
+
+
+# What each staff role gets when it runs an action on the first row of a list. Permissionless
+# staff: 403 (they may not even see the list). The viewer: every action but the exports is
+# withheld, so the list comes back unchanged (200) or, on the applications list, where the
+# exports remain, with "No action selected" (302); the exports answer the file (200).
+VIEW_ACTIONS = {"applications.application.export_csv", "applications.application.export_xlsx"}
+VIEWER_REFUSED = 200
+VIEWER_REFUSED_ON_A_LIST_WITH_EXPORTS = REDIRECT
+
+
+def expected_action_outcome(role, model, name):
+    label = f"{model._meta.label_lower}.{name}"
+    if role == "staff_noperm":
+        return 403
+    if label in VIEW_ACTIONS:
+        return OK
+    if model._meta.label_lower == "applications.application":
+        return VIEWER_REFUSED_ON_A_LIST_WITH_EXPORTS
+    return VIEWER_REFUSED
+
+
+@pytest.mark.parametrize("role", ["viewer", "staff_noperm"])
+def test_every_admin_action_refused_without_its_permission(client, world, role):
+    """Every action of every admin, posted by view-only and permissionless staff, on the first
+    row of its list: nothing is written (the audit log stays as it was) and the status is the
+    expected one."""
+    from audit.models import AuditEntry
+
+    client.force_login(world["users"][role])
+    entries = AuditEntry.objects.count()
+    actual, expected = {}, {}
+    for model, name, _permissions in admin_actions():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+        response = client.post(
+            url, {"action": name, "index": "0", "_selected_action": [first or 0]}
+        )
+        label = f"{model._meta.label_lower}.{name}"
+        actual[label] = response.status_code
+        expected[label] = expected_action_outcome(role, model, name)
+        if response.status_code == REDIRECT:
+            assert response["Location"] == url, label
+    assert actual == expected
+    assert AuditEntry.objects.count() == entries
+    assert len(actual) > 15  # the walk covered the actions (delete_selected of every list, …)
+
+
+def test_the_viewer_is_offered_only_the_view_actions(rf, world):
+    """Seen from the admin itself: of all actions, the view-only staff member is offered the
+    exports and nothing else."""
+    request = rf.get("/admin/")
+    request.user = world["users"]["viewer"]
+    offered = {
+        f"{model._meta.label_lower}.{name}"
+        for model, model_admin in admin.site._registry.items()
+        for name in model_admin.get_actions(request)
+    }
+    assert offered == VIEW_ACTIONS

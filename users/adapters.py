@@ -19,14 +19,17 @@ def _login(credentials) -> str:
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
-        """Without a `next`, each role lands on its home: staff on the dashboard, Mission City
-        members on the workspace, applicants on their applications."""
+        """Without a `next`, each role lands on its home: staff on the dashboard (on the admin's
+        index if they may not see matching), Mission City members on the workspace, applicants
+        on their applications."""
         user = request.user
         # By name: the users app sits below cities and applications.
         MissionCityMembership = apps.get_model("cities", "MissionCityMembership")
         OrganisationMember = apps.get_model("applications", "OrganisationMember")
         if user.is_staff:
-            return reverse("staff_dashboard")
+            if user.has_perm("matching.view_matchingrun"):
+                return reverse("staff_dashboard")
+            return reverse("admin:index")
         if MissionCityMembership.objects.filter(user=user, revoked_at__isnull=True).exists():
             return reverse("workspace")
         if OrganisationMember.objects.filter(user=user).exists():

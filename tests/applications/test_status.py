@@ -16,7 +16,7 @@ from applications import services
 from applications import status as lifecycle
 from applications.management.commands.lifecycle_table import lifecycle_document
 from applications.models import Application, StatusChange
-from tests.builders import fill_application
+from tests.builders import fill_application, staff_member
 from tests.factories import UserFactory
 from tests.totp import STAFF_TOTP_SECRET, totp_code
 
@@ -395,11 +395,17 @@ def test_apply_resumes_a_draft_at_the_first_unfinished_step(client, draft, appli
 
 @pytest.mark.parametrize(
     ("role", "home"),
-    [("staff", "/staff/dashboard/"), ("applicant", "/my-applications/"), ("nobody", "/")],
+    [
+        ("staff", "/staff/dashboard/"),
+        ("staff_noperm", "/admin/"),
+        ("applicant", "/my-applications/"),
+        ("nobody", "/"),
+    ],
 )
 def test_sign_in_lands_each_role_on_its_home(client, draft, applicant, role, home):
     user = {
-        "staff": UserFactory(is_staff=True, password="pw-Staff-2025!"),
+        "staff": staff_member("staff@nzc.example", "matching.view_matchingrun"),
+        "staff_noperm": UserFactory(is_staff=True, password="pw-Staff-2025!"),
         "applicant": applicant,
         "nobody": UserFactory(password="pw-Staff-2025!"),
     }[role]

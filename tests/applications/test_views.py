@@ -7,7 +7,7 @@ from django.urls import reverse
 from applications import services
 from applications.models import Application, Document
 from cities.models import CallMissionCity, Topic
-from tests.builders import city, fill_application, member, submitted_application
+from tests.builders import city, fill_application, member, staff_member, submitted_application
 from tests.factories import UserFactory
 
 from .pdfs import pdf_bytes, pdf_upload
@@ -154,7 +154,7 @@ def test_pdf_upload_is_stored_privately_and_downloaded_with_permission(client, d
     other.force_login(UserFactory(email="other@example.org"))
     assert other.get(reverse("document_download", args=[document.pk])).status_code == 404
     staff = Client()
-    staff.force_login(UserFactory(email="staff@example.org", is_staff=True))
+    staff.force_login(staff_member("staff@example.org", "applications.view_document"))
     staff_download = staff.get(reverse("document_download", args=[document.pk]))
     assert staff_download.status_code == 200
     assert b"".join(staff_download.streaming_content).startswith(b"%PDF-")
@@ -408,3 +408,28 @@ def test_documents_of_ineligible_applications_are_not_shared_with_cities(open_ca
         assert response.status_code == expected
         if response.streaming:
             b"".join(response.streaming_content)
+
+
+def test_a_mission_city_member_cannot_start_a_twin_city_application(client, open_call):
+    from applications.models import Organisation
+
+    torino = city(open_call, "Torino")
+    anna = member("anna@torino.example", torino)
+    client.force_login(anna)
+
+    page = client.get(reverse("apply"))
+    posted = client.post(reverse("apply"), {"name": "Torino", "country": "IT"})
+
+    assert (page.status_code, posted.status_code) == (403, 403)
+    assert "cannot also apply as a Twin City" in page.content.decode()
+    assert not Organisation.objects.exists()
+
+
+def test_the_service_refuses_a_mission_city_member_too(open_call):
+    from django.core.exceptions import ValidationError
+
+    from applications import services
+
+    anna = member("anna@torino.example", city(open_call, "Torino"))
+    with pytest.raises(ValidationError, match="cannot apply as a Twin City"):
+        services.organisation_start(user=anna, name="Torino", country="IT")

@@ -21,6 +21,7 @@ from pairs.models import (
     Reminder,
 )
 from tests.applications.pdfs import pdf_upload
+from tests.builders import staff_member
 from tests.factories import UserFactory
 from tests.pairs.helpers import city, publish, submitted
 from workspace import services as workspace_services
@@ -193,7 +194,7 @@ def test_done_twice_is_refused(pair_world):
 
 def test_reopen_by_staff_returns_to_late_when_overdue_and_planned_otherwise(pair_world):
     pair, twin, _host = pair_world
-    staff = UserFactory(email="staff@nzc.example", is_staff=True)
+    staff = staff_member("staff@nzc.example", "pairs.view_pair", "pairs.change_pair")
     overdue = milestone(pair, "Kick-off meeting")
     ahead = milestone(pair, "Replication plan")
     services.milestone_complete(milestone=overdue, by=twin, date=timezone.localdate())
@@ -206,7 +207,7 @@ def test_reopen_by_staff_returns_to_late_when_overdue_and_planned_otherwise(pair
 
 def test_reschedule_moves_late_back_to_planned(pair_world):
     pair, _twin, _host = pair_world
-    staff = UserFactory(email="staff@nzc.example", is_staff=True)
+    staff = staff_member("staff@nzc.example", "pairs.view_pair", "pairs.change_pair")
     services.milestones_mark_late()
     m = services.milestone_reschedule(
         milestone=milestone(pair, "Kick-off meeting"),
@@ -364,7 +365,7 @@ def test_due_soon_reminder_again_after_a_new_due_date(
     pair_world, django_capture_on_commit_callbacks
 ):
     pair, _twin, _host = pair_world
-    staff = UserFactory(email="staff@nzc.example", is_staff=True)
+    staff = staff_member("staff@nzc.example", "pairs.view_pair", "pairs.change_pair")
     visit = milestone(pair, "Site visit")
     assert _run(django_capture_on_commit_callbacks, today=visit.due_date - days(3))["due_soon"] == 1
     services.milestone_reschedule(milestone=visit, due_date=visit.due_date + days(30), by=staff)

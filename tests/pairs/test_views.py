@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from pairs import services
 from pairs.models import Message, Pair, PairDocument, PlanVersion
 from tests.applications.pdfs import pdf_upload
+from tests.builders import staff_member
 from tests.factories import UserFactory
 
 from .helpers import make_pair
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(email="staff@nzc.example", is_staff=True)
+    """The programme team: reads and writes in every pair space."""
+    return staff_member("staff@nzc.example", "pairs.view_pair", "pairs.change_pair")
 
 
 def test_twin_posts_a_message_and_host_reads_it(client, pair_world):
