@@ -271,15 +271,16 @@ def run_proposals(*, run: MatchingRun):
     )
 
 
-<<<<<<< HEAD
-def run_pairs(*, run: MatchingRun) -> dict[int, tuple]:
+def run_pairs(*, run: MatchingRun, viewer=None) -> dict[int, tuple]:
     """Application id → (Mission City id, application name, city name, score, rank) of a run's
-    proposals, in one query."""
+    proposals, in one query; for a `viewer`, without the applications they declared a conflict
+    of interest on."""
+    proposals = Proposal.objects.filter(run=run)
+    if viewer is not None:
+        proposals = without_conflicts(proposals, viewer, application="application")
     return {
         app_id: (city_id, name, city, score, rank)
-        for app_id, city_id, name, city, score, rank in Proposal.objects.filter(
-            run=run
-        ).values_list(
+        for app_id, city_id, name, city, score, rank in proposals.values_list(
             "application_id",
             "mission_city_id",
             "application__official_name",
@@ -289,26 +290,6 @@ def run_pairs(*, run: MatchingRun) -> dict[int, tuple]:
         )
     }
 
-=======
-def run_compare(*, old: MatchingRun, new: MatchingRun, viewer=None) -> dict:
-    """Pairs added, removed and changed (same applicant, other Mission City), and totals; for a
-    `viewer`, without the applications they declared a conflict of interest on."""
-
-    def pairs(run):
-        proposals = Proposal.objects.filter(run=run)
-        if viewer is not None:
-            proposals = without_conflicts(proposals, viewer, application="application")
-        return {
-            app_id: (city_id, name, city, score)
-            for app_id, city_id, name, city, score in proposals.values_list(
-                "application_id",
-                "mission_city_id",
-                "application__official_name",
-                "mission_city__display_name",
-                "score",
-            )
-        }
->>>>>>> 009cd3b (Conflicts of interest hide the application from that reviewer on every admin list, change page, run page and download; staff download documents only with applications.view_document; reviewing and declaring a conflict need applications.add_review)
 
 def pairs_diff(a: dict[int, tuple], b: dict[int, tuple]) -> dict:
     """Pairs added, removed and changed (same applicant, other Mission City) from ``a`` to
@@ -330,9 +311,9 @@ def pairs_diff(a: dict[int, tuple], b: dict[int, tuple]) -> dict:
     }
 
 
-def run_compare(*, old: MatchingRun, new: MatchingRun) -> dict:
+def run_compare(*, old: MatchingRun, new: MatchingRun, viewer=None) -> dict:
     """Pairs added, removed and changed (same applicant, other Mission City), and totals."""
-    return pairs_diff(run_pairs(run=old), run_pairs(run=new))
+    return pairs_diff(run_pairs(run=old, viewer=viewer), run_pairs(run=new, viewer=viewer))
 
 
 def host_scores(*, city: CallMissionCity) -> engine.HostScores:

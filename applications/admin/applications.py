@@ -28,8 +28,8 @@ from ..models import (
 )
 from ..reviews import selectors as review_selectors
 from ..reviews import services as review_services
-from ..selectors import application_full
 from ..reviews.selectors import without_conflicts
+from ..selectors import application_full
 from .base import ReadOnlyInline, RowActions
 from .filters import (
     AssignedToMeFilter,
