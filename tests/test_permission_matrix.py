@@ -194,7 +194,8 @@ ROWS = {
     "admin:matching_matchingrun_start": ("get", None, staff_write()),
     "admin:matching_matchingrun_change": ("get", "run", staff_only()),
     "admin:matching_matchingrun_compare": ("get", "run_compare", staff_only()),
-    "admin:matching_matchingrun_preview": ("get", "run", staff_only()),
+    # A what-if run: for whoever may start a run (add permission), not a view-only viewer.
+    "admin:matching_matchingrun_preview": ("get", "run", staff_write()),
     "admin:matching_matchingrun_publish": (
         "post",
         "run",
