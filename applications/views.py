@@ -18,6 +18,7 @@ from cities.eligibility import Candidate
 from cities.models import CallMissionCity, CityItem
 from cities.selectors import call_current, eligibility_verdict
 from twinning.forms import error_summary
+from twinning.middleware import validates_own_query
 from twinning.pagecache import cached_for_visitors
 
 from . import selectors, services
@@ -474,6 +475,7 @@ def document_download(request, pk):
     return response
 
 
+@validates_own_query
 @cached_for_visitors
 def eligibility_check(request):
     """The public self-check: answers at once, before anyone signs up."""

@@ -8,7 +8,9 @@
   filters and searches, autocomplete, the dashboard's call, a session cookie); no real form
   or link ever sends one.
 - A query-string number longer than any id, year or page number the database can hold (more
-  than 18 digits) answers 400; the free-text search `q` is left alone.
+  than 18 digits) answers 400; the free-text search `q` is left alone, and so is the query of a
+  view marked `validates_own_query` (a GET form such as the eligibility self-check, whose own
+  validation tells the visitor which answer is wrong, beside the answer).
 - The admin, where Django trusts the query string: a date-hierarchy year, month or day must be a
   real one (a 20-digit year overflows Python's date), and the prefilled values of an add form
   (`/admin/…/add/?application=abc`) are kept only when their form field accepts them; the others
@@ -32,6 +34,12 @@ SMALL_NUMBER = re.compile(r"^[0-9]{1,4}$")
 FREE_TEXT = {"q", "term"}
 DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def validates_own_query(view):
+    """Marks a view whose GET form validates every query value itself (see the module)."""
+    view.validates_own_query = True
+    return view
 
 
 def bad_request(request, reason: str):
@@ -77,16 +85,17 @@ class RequestGarbageMiddleware:
                     "accepts. Please remove it and try again."
                 ),
             )
-        for name, values in request.GET.lists():
-            if name not in FREE_TEXT and any(HUGE_NUMBER.match(value) for value in values):
-                return bad_request(
-                    request,
-                    _("The number given for “%(name)s” in the address is too large.")
-                    % {"name": name[:100]},
-                )
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "validates_own_query", False):
+            for name, values in request.GET.lists():
+                if name not in FREE_TEXT and any(HUGE_NUMBER.match(value) for value in values):
+                    return bad_request(
+                        request,
+                        _("The number given for “%(name)s” in the address is too large.")
+                        % {"name": name[:100]},
+                    )
         model_admin = getattr(view_func, "model_admin", None)
         url_name = getattr(request.resolver_match, "url_name", "") or ""
         user = getattr(request, "user", None)
