@@ -28,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "benchmarks" / "gold"
+# Held-out set C: other applications and their own judge; nobody tunes the engine on it.
+HELD_OUT = GOLD / "heldout_c"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 START, END = "<!-- gold:start -->", "<!-- gold:end -->"
 COMMAND = ".venv/bin/python benchmarks/gold_eval.py --write"
@@ -40,11 +42,16 @@ def _fold(name: str) -> str:
     return fold(name)
 
 
-def load_judges(gold: Path = GOLD) -> dict[str, dict[str, list[str]]]:
+def load_judges(
+    gold: Path = GOLD, held_out: Path | None = HELD_OUT
+) -> dict[str, dict[str, list[str]]]:
     """Judge letter → organisation → its top 3 Mission Cities (folded names), for every
-    `expert_*.json` present."""
+    `expert_*.json` present (the held-out set's judge judges its own applications only)."""
     judges = {}
-    for path in sorted(gold.glob("expert_*.json")):
+    paths = sorted(gold.glob("expert_*.json"))
+    if held_out is not None:
+        paths += sorted(held_out.glob("expert_*.json"))
+    for path in paths:
         data = json.loads(path.read_text(encoding="utf-8"))
         letter = path.stem.removeprefix("expert_").upper()
         judges[letter] = {
@@ -79,16 +86,16 @@ class Row:
     count: dict[str, int] = field(default_factory=dict)
 
 
-def import_gold(call) -> None:
+def import_gold(call, held_out: bool = True) -> None:
+    """Import the gold set (and the held-out set C: other organisations, judged by C only;
+    the engine scores each applicant on its own, so adding them changes no value of A or B)."""
     from django.core.management import call_command
 
-    call_command(
-        "import_applications",
-        str(GOLD / "applications.json"),
-        "--call",
-        call.slug,
-        stdout=io.StringIO(),
-    )
+    files = [GOLD / "applications.json"]
+    if held_out and (HELD_OUT / "applications.json").exists():
+        files.append(HELD_OUT / "applications.json")
+    for path in files:
+        call_command("import_applications", str(path), "--call", call.slug, stdout=io.StringIO())
 
 
 def engine_scores(call, weights) -> dict[str, dict[str, float]]:
@@ -122,10 +129,11 @@ def topics_seen(call) -> tuple[int, int]:
     """(topics of needs and shares the engine sees, topics of needs and shares in the file)."""
     from matching import selectors
 
+    rows = json.loads((GOLD / "applications.json").read_text(encoding="utf-8"))
+    if (HELD_OUT / "applications.json").exists():
+        rows += json.loads((HELD_OUT / "applications.json").read_text(encoding="utf-8"))
     given = sum(
-        len(set(item["topics"]))
-        for row in json.loads((GOLD / "applications.json").read_text(encoding="utf-8"))
-        for item in (*row["needs"], *row["shares"])
+        len(set(item["topics"])) for row in rows for item in (*row["needs"], *row["shares"])
     )
     seen = sum(
         len(item.topics)
@@ -243,7 +251,7 @@ def markdown(rows: list[Row], judges: list[str]) -> str:
                 cells += [f"{row.by_id[j]:.3f}", f"{row.shared[j]:.3f}"]
             else:
                 cells += ["—", "—"]
-        count = max(row.count.values()) if row.count else 0
+        count = " / ".join(str(row.count[j]) for j in judges if j in row.count) or "0"
         lines.append(f"| {row.label} | " + " | ".join(cells) + f" | {count} | {row.note} |")
     return "\n".join(lines)
 
@@ -265,13 +273,15 @@ def section(table: str, judges: list[str], topics: tuple[int, int]) -> str:
 - Set: `benchmarks/gold/applications.json` (34 hand-written applications to the 2025 call,
   imported with `import_applications`), judged by A in `benchmarks/gold/expert_a.json` before
   any engine run (see `benchmarks/gold/README.md`). {second}
+- Held out: set C, `benchmarks/gold/heldout_c/` (15 other applications, judged by C in
+  `expert_c.json`, committed before any engine run on them; see its README). Its columns are the
+  check of generalisation: the engine is tuned on judge A only, never on B or C.
+  "applications" counts them per judge (A / B / C).
 - precision@3 = |engine's top 3 ∩ judge's top 3| / 3, mean over the applications. The engine's
   top 3 are the 3 best scored of the 16 Mission Cities (`matching.engine.run`, minimum score 0).
   "Ties by id" breaks ties at the third place by Mission City id (the call page's order); "ties
   shared" is the expected value when tied cities are drawn at random.
-- The engine saw {topics[0]} of the {topics[1]} topics that the file gives the needs and shares
-  (the data model keeps one topic per need or share, each a different one within an
-  application; the import keeps each row's earliest topic that leaves the other rows one).
+- The engine saw {topics[0]} of the {topics[1]} topics that the files give the needs and shares.
 - A floor is held by `tests/matching_django/test_gold.py`.
 
 {table}
