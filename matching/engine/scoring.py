@@ -225,10 +225,11 @@ class Scorer:
             [self.applicants[i].needs[k].text for i, k in self.need_items],
             [self._action_text(self.hosts[j].actions[k]) for j, k in self.need_docs],
             self._dropped,
+            [j for j, _ in self.need_docs],
+            m,
         )
         self.text = self._text_component(
             self.need_items,
-            self.need_docs,
             self.need_bm25,
             [len(a.needs) for a in self.applicants],
             [bool(n.text.strip()) for a in self.applicants for n in a.needs],
@@ -243,6 +244,8 @@ class Scorer:
             [self.applicants[i].shares[k].text for i, k in self.share_items],
             [_offer_text(_mutual_items(self.hosts[j])[k]) for j, k in self.share_docs],
             self._dropped,
+            [j for j, _ in self.share_docs],
+            m,
         )
         self.share_challenge = self._share_component()
         self.action_interest = self._interest_component()
@@ -396,26 +399,10 @@ class Scorer:
         extra = [self.topic_glossary[t] for t in sorted(offer.topics) if t in self.topic_glossary]
         return "\n".join([_offer_text(offer), *extra])
 
-    def _best_doc_per_host(self, evidence, docs: list[tuple[int, int]]) -> np.ndarray:
-        """(items × hosts): the best evidence of each item among each host's documents
-        (``evidence`` is sparse CSR, items × documents; documents are grouped by host, so in
-        CSR order the (item, host) keys of the stored values never decrease)."""
-        n_items, m = evidence.shape[0], len(self.hosts)
-        best = np.zeros((n_items, m), dtype=np.float64)
-        if n_items and docs and evidence.nnz:
-            evidence = evidence.tocsr()
-            evidence.sort_indices()
-            doc_host = np.array([j for j, _ in docs], dtype=np.int64)
-            rows = np.repeat(np.arange(n_items, dtype=np.int64), np.diff(evidence.indptr))
-            keys = rows * m + doc_host[evidence.indices]
-            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-            best.ravel()[keys[starts]] = np.maximum.reduceat(evidence.data, starts)
-        return best
-
-    def _text_component(self, items, docs, result, per_owner, has_text) -> np.ndarray:
+    def _text_component(self, items, result, per_owner, has_text) -> np.ndarray:
         """``mean over the applicant's items with text of max over the host's documents``."""
         n, m = self.shape
-        best = self._best_doc_per_host(result.evidence, docs)
+        best = result.group_best
         keep = np.array(has_text, dtype=bool)
         if not keep.any():
             return np.zeros((n, m), dtype=np.float64)
@@ -434,7 +421,7 @@ class Scorer:
         n, m = self.shape
         left = [a.shares for a in self.applicants]
         ids, best_topics, _ = self._best_per_set(left, [_mutual_items(h) for h in self.hosts])
-        best_text = self._best_doc_per_host(self.share_bm25.evidence, self.share_docs)
+        best_text = self.share_bm25.group_best
         shares = [self.applicants[i].shares[k] for i, k in self.share_items]
         has_text = np.array([bool(x.text.strip()) for x in shares], dtype=bool)
         set_of = np.array([ids[x.topics] if x.topics else -1 for x in shares], dtype=np.int64)

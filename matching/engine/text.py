@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
 import numpy as np
@@ -252,20 +253,62 @@ def item_terms(text: str, dropped: frozenset[str] = frozenset()) -> list[str]:
     return words + [f"{a} {b}" for a, b in pairwise(words)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Bm25:
-    """BM25 evidence of every query for every document (sparse, queries × documents)."""
+    """BM25 evidence of every query for every document.
+
+    Only what the scores need is computed up front: each query's best evidence among each
+    group of documents (``group_best``, queries × groups, when :func:`bm25` is given the
+    documents' groups). The value of one (query, document) pair is summed again on demand
+    (:meth:`value`, same operations in the same order, so the same float); the whole sparse
+    matrices (:attr:`raw`, :attr:`evidence`) are built only when asked for.
+    """
 
     vocabulary: tuple[str, ...]
-    raw: sp.csr_matrix  # bm25(q, d), sparse
-    evidence: sp.csr_matrix  # raw / max(BM25_FLOOR, best of the query), in [0, 1], sparse
+    query_matrix: sp.csr_matrix  # 0/1, queries × terms, sorted indices
+    doc_matrix: sp.csr_matrix  # BM25 weight of each term in each document, sorted indices
+    scale: np.ndarray  # 1 / max(BM25_FLOOR, best bm25 of the query)
     queries: tuple[str, ...]
     doc_terms: tuple[frozenset[str], ...]
     dropped: frozenset[str] = frozenset()
+    group_best: np.ndarray | None = None  # best evidence per group of documents
+
+    @cached_property
+    def raw(self) -> sp.csr_matrix:
+        """bm25(q, d) of every pair, sparse (queries × documents)."""
+        return (self.query_matrix @ self.doc_matrix.T).tocsr()
+
+    @cached_property
+    def evidence(self) -> sp.csr_matrix:
+        """raw / max(BM25_FLOOR, best of the query), in [0, 1], sparse."""
+        return sp.csr_matrix(sp.diags(self.scale) @ self.raw)
 
     def value(self, q: int, d: int) -> float:
-        """The evidence of query ``q`` for document ``d``."""
-        return float(self.evidence[q, d])
+        """The evidence of query ``q`` for document ``d``: the query's terms' weights in the
+        document added in term order from 0 (as the sparse product does), times the scale."""
+        weights = self._doc_weights(d)
+        start, end = self.query_matrix.indptr[q : q + 2]
+        total = 0.0
+        for term in self.query_matrix.indices[start:end].tolist():
+            weight = weights.get(term)
+            if weight is not None:
+                total += weight
+        return float(self.scale[q] * total)
+
+    def _doc_weights(self, d: int) -> dict[int, float]:
+        cache = self.__dict__.setdefault("_weights", {})
+        weights = cache.get(d)
+        if weights is None:
+            start, end = self.doc_matrix.indptr[d : d + 2]
+            weights = dict(
+                zip(
+                    self.doc_matrix.indices[start:end].tolist(),
+                    self.doc_matrix.data[start:end].tolist(),
+                    strict=True,
+                )
+            )
+            cache[d] = weights
+        return weights
 
     def query_terms(self, q: int) -> frozenset[str]:
         """The terms of query ``q`` (computed again on demand: only shown pairs need them)."""
@@ -305,9 +348,15 @@ def _query_matrix(
 
 
 def bm25(
-    queries: Sequence[str], documents: Sequence[str], dropped: frozenset[str] = frozenset()
+    queries: Sequence[str],
+    documents: Sequence[str],
+    dropped: frozenset[str] = frozenset(),
+    groups: Sequence[int] | None = None,
+    n_groups: int = 0,
 ) -> Bm25:
-    """Item-to-item BM25 evidence (see the section comment above)."""
+    """Item-to-item BM25 evidence (see the section comment above). With ``groups`` (the group
+    number, below ``n_groups``, of each document; documents grouped, numbers never
+    decreasing), :attr:`Bm25.group_best` holds each query's best evidence in each group."""
     doc_lists = [item_terms(d, dropped) for d in documents]
     n_docs, n_q = len(documents), len(queries)
     vocab: dict[str, int] = {}
@@ -325,8 +374,17 @@ def bm25(
     tf = sp.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=(n_docs, n_terms))
     doc_terms = tuple(map(frozenset, doc_lists))
     if n_docs == 0 or n_q == 0 or not vocab:
-        zeros = sp.csr_matrix((n_q, n_docs))
-        return Bm25(tuple(vocab), zeros, zeros.copy(), tuple(queries), doc_terms, dropped)
+        group_best = None if groups is None else np.zeros((n_q, n_groups), dtype=np.float64)
+        return Bm25(
+            tuple(vocab),
+            sp.csr_matrix((n_q, n_terms)),
+            sp.csr_matrix((n_docs, n_terms)),
+            np.full(n_q, 1.0 / BM25_FLOOR),
+            tuple(queries),
+            doc_terms,
+            dropped,
+            group_best,
+        )
     df = np.bincount(np.array(cols, dtype=np.int64), minlength=n_terms).astype(np.float64)
     idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
     lengths = np.array([len(t) for t in doc_lists], dtype=np.float64)
@@ -335,9 +393,51 @@ def bm25(
     norm = BM25_K1 * (1.0 - BM25_B + BM25_B * lengths[tf.row] / avgdl)
     weight = idf[tf.col] * tf.data * (BM25_K1 + 1.0) / (tf.data + norm)
     doc_matrix = sp.csr_matrix((weight, (tf.row, tf.col)), shape=(n_docs, n_terms))
+    doc_matrix.sort_indices()
     query_matrix = _query_matrix(queries, vocab, dropped)
-    raw = (query_matrix @ doc_matrix.T).tocsr()
-    best = raw.max(axis=1).toarray().ravel()
+    best, group_best = _best_raw(query_matrix, doc_matrix, groups, n_groups)
     scale = 1.0 / np.maximum(best, BM25_FLOOR)
-    evidence = sp.csr_matrix(sp.diags(scale) @ raw)
-    return Bm25(tuple(vocab), raw, evidence, tuple(queries), doc_terms, dropped)
+    if group_best is not None:
+        # Scaling by a positive number keeps the order, so the best scaled value is the
+        # scaled best value (the same float).
+        group_best = group_best.T * scale[:, None]
+    vocabulary = tuple(vocab)
+    return Bm25(
+        vocabulary, query_matrix, doc_matrix, scale, tuple(queries), doc_terms, dropped, group_best
+    )
+
+
+# Queries per block of the dense (documents × queries) products: bounds the memory they take.
+_BLOCK = 4096
+
+
+def _best_raw(
+    query_matrix: sp.csr_matrix,
+    doc_matrix: sp.csr_matrix,
+    groups: Sequence[int] | None,
+    n_groups: int,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each query's best bm25 over all documents, and over each group of documents (groups ×
+    queries; documents are grouped: their group numbers never decrease).
+
+    bm25 of all pairs, a block of queries at a time, as dense (documents × queries) arrays:
+    ``doc_matrix @ query_matrix.T`` adds each pair's term weights in term order from 0, as
+    ``query_matrix @ doc_matrix.T`` does, so the values are the same floats; no stored value
+    is negative, so the zeros of pairs without common terms do not change a maximum.
+    """
+    n_q = query_matrix.shape[0]
+    best = np.zeros(n_q, dtype=np.float64)
+    bounds: list[tuple[int, int, int]] = []
+    group_best = None
+    if groups is not None:
+        owner = np.asarray(groups, dtype=np.int64)
+        starts = np.searchsorted(owner, np.arange(n_groups + 1))
+        bounds = [(g, int(a), int(b)) for g, (a, b) in enumerate(pairwise(starts)) if b > a]
+        group_best = np.zeros((n_groups, n_q), dtype=np.float64)
+    for start in range(0, n_q, _BLOCK):
+        stop = min(start + _BLOCK, n_q)
+        block = (doc_matrix @ query_matrix[start:stop].T.tocsr()).toarray()
+        best[start:stop] = block.max(axis=0)
+        for g, a, b in bounds:
+            group_best[g, start:stop] = block[a:b].max(axis=0)
+    return best, group_best
