@@ -12,10 +12,29 @@ submitted applications (matching.demo.generate_applications), runs the matching 
 and times every page again. With --write the table replaces the "Server time" section of
 benchmarks/RESULTS.md. In-process times are CPU and database time of one request at a time: a
 shared machine inflates them much less than it inflates wrk's figures.
+
+Each page gets two medians: wall time (time.perf_counter) and this process's CPU time
+(time.process_time: Python, templates and the database driver, not PostgreSQL's own work). On a
+shared machine compare before/after with the CPU column; wall time waits for the other jobs too.
+
+While working on some pages:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/twinning_servertime_NAME \
+    REDIS_URL=redis://127.0.0.1:6379/N .venv/bin/python benchmarks/server_time.py \
+        --keepdb --only "application step" --only "my applications" [--scale large] [--profile 25]
+
+--only (repeatable, case-insensitive) times only the pages whose label contains one of the
+substrings (public pages too); --keepdb keeps the database with its 10,000 applications for the
+next run (which then skips generating them; the "demo" pass then runs on the large database and
+says so: use --scale large); --profile N prints the N most expensive functions (cProfile, by
+internal time) of one request per page.
 """
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -40,7 +59,33 @@ def parse_args():
     parser.add_argument(
         "--keepdb", action="store_true", help="keep the database for the next run (profiling)"
     )
-    return parser.parse_args()
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="SUBSTRING",
+        help="time only the pages whose label contains SUBSTRING (repeatable, any case)",
+    )
+    parser.add_argument(
+        "--scale",
+        choices=("both", "demo", "large"),
+        default="both",
+        help="measure at demo scale, at --count applications, or both (default)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N most expensive functions (cProfile) of one request per page",
+    )
+    args = parser.parse_args()
+    if args.write and (args.only or args.scale != "both"):
+        parser.error("--write needs every page at both scales (no --only, no --scale)")
+    return args
+
+
+def selected(label: str, only) -> bool:
+    return not only or any(part.lower() in label.lower() for part in only)
 
 
 def setup_django():
@@ -52,8 +97,9 @@ def setup_django():
     return media
 
 
-def timed(client, path, repeats) -> tuple[int, float, int]:
-    """(status, median ms, queries of one request) after one warm-up request."""
+def timed(client, path, repeats, profile=0) -> tuple[int, float, float, int]:
+    """(status, median wall ms, median CPU ms, queries of one request) after one warm-up
+    request; with profile, prints the `profile` most expensive functions of one request."""
     from django.db import connection
 
     client.get(path)
@@ -63,12 +109,19 @@ def timed(client, path, repeats) -> tuple[int, float, int]:
     status = response.status_code
     if status != 200:
         print(f"  {path}: {status} {response.get('Location', '')}", flush=True)
-    samples = []
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(client.get, path)
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(profile)
+        print(f"  profile of {path}:\n{out.getvalue()}", flush=True)
+    wall, cpu = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         client.get(path)
-        samples.append((time.perf_counter() - started) * 1000)
-    return status, statistics.median(samples), len(queries)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    return status, statistics.median(wall), statistics.median(cpu), len(queries)
 
 
 def finished_run(call):
@@ -82,6 +135,19 @@ def finished_run(call):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would after the bulk writes
     return run
+
+
+def latest_run(call):
+    """The newest finished run of a kept database when no application came since, else a new
+    one (a whole engine run at 10,000 applications takes a while)."""
+    from applications.models import Application
+    from matching.models import MatchingRun
+
+    run = MatchingRun.objects.filter(call=call, status="succeeded").order_by("-pk").first()
+    newest = Application.objects.order_by("-created_at").values_list("created_at", flat=True)
+    if run and newest and run.created_at > newest[0]:
+        return run
+    return finished_run(call)
 
 
 def people():
@@ -99,9 +165,15 @@ def people():
 
     applicant = User.objects.get(email="applicant@twinning.example")
     if not Application.objects.filter(organisation__members__user=applicant).exists():
-        # The demo applicant has no draft: one complete draft, made as the steps make it.
-        (draft_id, _session), *_ = loadtest.prepare_rush(1)
-        applicant = Application.objects.get(pk=draft_id).organisation.members.first().user
+        # The demo applicant has no draft: one complete draft, made as the steps make it (a kept
+        # database has it already).
+        draft = Application.objects.filter(
+            status="draft", organisation__members__user__email__endswith="@loadtest.example"
+        ).first()
+        if draft is None:
+            (draft_id, _session), *_ = loadtest.prepare_rush(1)
+            draft = Application.objects.get(pk=draft_id)
+        applicant = draft.organisation.members.first().user
     member = MissionCityMembership.objects.select_related("user", "mission_city").filter(
         revoked_at=None
     )[0]
@@ -111,10 +183,27 @@ def people():
         member,
         {
             "applicant": client_for(applicant),
+            "submitted": client_for(submitted_applicant()),
             "member": client_for(member.user),
             "staff": client_for(staff),
         },
     )
+
+
+def submitted_applicant():
+    """A member of the organisation of the demo's first submitted application (with its
+    eligibility verdict and reasons): the applicant of the status page after submission."""
+    from applications.models import Application, OrganisationMember
+    from users.consents import consent_record
+    from users.models import ConsentRecord, Notice, User
+
+    user, created = User.objects.get_or_create(email="servertime-submitted@twinning.example")
+    if created:  # accepted the privacy notice, as at sign-up (else every page asks for it first)
+        consent_record(user=user, kind=Notice.Kind.PRIVACY, source=ConsentRecord.Source.SIGNUP)
+    if not OrganisationMember.objects.filter(user=user).exists():
+        application = Application.objects.filter(status="submitted").order_by("pk")[0]
+        OrganisationMember.objects.create(organisation=application.organisation, user=user)
+    return user
 
 
 def pages(applicant, member, run) -> list[tuple[str, str, str]]:
@@ -130,7 +219,12 @@ def pages(applicant, member, run) -> list[tuple[str, str, str]]:
         (f"application step: {step.slug}", "applicant", f"/applications/{own.pk}/step/{step.slug}/")
         for step in STEPS
     ]
+    submitted = Application.objects.filter(
+        organisation__members__user__email="servertime-submitted@twinning.example"
+    ).order_by("pk")[0]
     out += [
+        ("application status: draft", "applicant", f"/applications/{own.pk}/"),
+        ("application status: submitted", "submitted", f"/applications/{submitted.pk}/"),
         ("workspace list", "member", f"/workspace/{slug}/"),
         ("workspace shortlist", "member", f"/workspace/{slug}/shortlist/"),
         ("workspace pairings", "member", f"/workspace/{slug}/pairings/"),
@@ -143,16 +237,21 @@ def pages(applicant, member, run) -> list[tuple[str, str, str]]:
     return out
 
 
-def measure(label_pages, clients, repeats) -> dict:
+def measure(label_pages, clients, args) -> dict:
     out = {}
     for label, role, path in label_pages:
-        out[label] = timed(clients[role], path, repeats)
-        status, median, queries = out[label]
-        print(f"  {label:<34} {status} {median:8.1f} ms {queries:4d} queries", flush=True)
+        if not selected(label, args.only):
+            continue
+        out[label] = timed(clients[role], path, args.repeats, args.profile)
+        status, median, cpu, queries = out[label]
+        print(
+            f"  {label:<34} {status} {median:8.1f} ms wall {cpu:8.1f} ms CPU {queries:4d} queries",
+            flush=True,
+        )
     return out
 
 
-def public_pages(repeats) -> list[tuple[str, float, float]]:
+def public_pages(args) -> list[tuple[str, float, float]]:
     """(label, cached median ms, rendered median ms) for a visitor without a session."""
     from django.test import Client, override_settings
 
@@ -174,11 +273,17 @@ def public_pages(repeats) -> list[tuple[str, float, float]]:
     ]
     rows = []
     for label, path in paths:
-        _status, cached, _queries = timed(Client(), path, repeats * 2)
+        if not selected(label, args.only):
+            continue
+        _status, cached, _cpu, _queries = timed(Client(), path, args.repeats * 2)
         with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
-            _status, rendered, _queries = timed(Client(), path, repeats)
-        print(f"  {label:<34} cached {cached:6.2f} ms, rendered {rendered:6.1f} ms", flush=True)
-        rows.append((label, cached, rendered))
+            _status, rendered, cpu, _queries = timed(Client(), path, args.repeats, args.profile)
+        print(
+            f"  {label:<34} cached {cached:6.2f} ms, rendered {rendered:6.1f} ms "
+            f"({cpu:6.1f} ms CPU)",
+            flush=True,
+        )
+        rows.append((label, cached, rendered, cpu))
     return rows
 
 
@@ -188,15 +293,16 @@ def table(args, demo, large, public, count_note) -> str:
         f"Command: `make servertime` (`benchmarks/server_time.py --count {args.count} "
         f"--repeats {args.repeats} --write`), {stamp}; in-process (Django test client), "
         "production settings of the load test, PostgreSQL and Redis on loopback; median of "
-        f"{args.repeats} requests after one warm-up; queries counted on one request. "
+        f"{args.repeats} requests after one warm-up (wall time, and in brackets this process's "
+        "CPU time); queries counted on one request. "
         f"{count_note}",
         "",
-        f"| page | demo: median | demo: queries | {args.count:,} applications: median "
+        f"| page | demo: median (CPU) | demo: queries | {args.count:,} applications: median (CPU) "
         f"| {args.count:,}: queries | budget (≤ {DEMO_BUDGET_MS} ms / ≤ {LARGE_BUDGET_MS} ms) |",
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
-    for label, (status, median, queries) in demo.items():
-        big_status, big_median, big_queries = large[label]
+    for label, (status, median, cpu, queries) in demo.items():
+        big_status, big_median, big_cpu, big_queries = large[label]
         ok = (
             status == 200
             and big_status == 200
@@ -205,7 +311,8 @@ def table(args, demo, large, public, count_note) -> str:
         )
         note = "" if status == big_status == 200 else f" (status {status}/{big_status})"
         lines.append(
-            f"| {label} | {median:.1f} ms | {queries} | {big_median:.1f} ms | {big_queries} "
+            f"| {label} | {median:.1f} ms ({cpu:.1f}) | {queries} "
+            f"| {big_median:.1f} ms ({big_cpu:.1f}) | {big_queries} "
             f"| {'met' if ok else 'MISSED'}{note} |"
         )
     lines += [
@@ -214,11 +321,11 @@ def table(args, demo, large, public, count_note) -> str:
         "page cache (which answers before the session, auth and CSRF middleware) and rendered "
         "with the cache off.",
         "",
-        "| page | cached: median | rendered: median |",
+        "| page | cached: median | rendered: median (CPU) |",
         "| --- | ---: | ---: |",
     ]
-    for label, cached, rendered in public:
-        lines.append(f"| {label} | {cached:.2f} ms | {rendered:.1f} ms |")
+    for label, cached, rendered, cpu in public:
+        lines.append(f"| {label} | {cached:.2f} ms | {rendered:.1f} ms ({cpu:.1f}) |")
     return "\n".join(lines)
 
 
@@ -248,7 +355,9 @@ def main():
 
     cache.clear()  # the Redis database of REDIS_URL: nothing cached from an earlier database
     print("Creating the database (migrations)…", flush=True)
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keepdb)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=args.keepdb
+    )
     try:
         print("Demo data…", flush=True)
         call_command("setup_demo", quiet=True)
@@ -259,19 +368,25 @@ def main():
 
         call = call_current()
         applicant, member, clients = people()
-        run = finished_run(call)
-        demo_count = Application.objects.count()
-        print(f"Demo scale ({demo_count} applications):", flush=True)
-        demo = measure(pages(applicant, member, run), clients, args.repeats)
-        print("Public pages:", flush=True)
-        public = public_pages(args.repeats)
-        print(f"Adding {args.count} submitted applications and a run on them…", flush=True)
-        if Application.objects.count() < args.count:
-            generate_applications(call=call, count=args.count, seed=2025)
-            run = finished_run(call)
-        total = Application.objects.count()
-        print(f"At scale ({total} applications):", flush=True)
-        large = measure(pages(applicant, member, run), clients, args.repeats)
+        demo = large = {}
+        public = []
+        demo_count = total = Application.objects.count()
+        if args.scale in ("both", "demo"):
+            run = latest_run(call)
+            kept = " (a kept database at scale: NOT demo scale)" if demo_count >= args.count else ""
+            print(f"Demo scale ({demo_count} applications){kept}:", flush=True)
+            demo = measure(pages(applicant, member, run), clients, args)
+            print("Public pages:", flush=True)
+            public = public_pages(args)
+        if args.scale in ("both", "large"):
+            if Application.objects.count() < args.count:
+                print(f"Adding {args.count} submitted applications…", flush=True)
+                generate_applications(call=call, count=args.count, seed=2025)
+            print("A matching run on them (or the kept one)…", flush=True)
+            run = latest_run(call)
+            total = Application.objects.count()
+            print(f"At scale ({total} applications):", flush=True)
+            large = measure(pages(applicant, member, run), clients, args)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=args.keepdb)
         import shutil
@@ -285,6 +400,8 @@ def main():
         f"{os.cpu_count()} cores (above the core count, other jobs shared the machine and every "
         "time is inflated)."
     )
+    if not (demo and large):
+        return  # a partial measurement (--only, --scale): the lines above are the result
     text = table(args, demo, large, public, note)
     print("\n" + text)
     if args.write:
