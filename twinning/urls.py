@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from twinning import adminnav
 from twinning.health import healthz
 from users.forms import AdminLoginForm
 from users.twofactor import admin_login
@@ -12,6 +13,8 @@ admin.site.site_title = "Twinning admin"
 # allauth's login flow, which asks staff for their second factor (users/twofactor.py).
 admin.site.login_form = AdminLoginForm
 admin.site.login = admin_login
+# The sidebar's list of models is built once per set of permissions (twinning/adminnav.py).
+adminnav.install(admin.site)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
