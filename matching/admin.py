@@ -7,8 +7,10 @@ from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from applications.admin.base import HidesConflicts
@@ -234,7 +236,15 @@ class MatchingRunAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_n=Count("proposals"))
+        # The call for the run's name; its inputs (ids of every application, 60 KB at 10,000)
+        # are never shown.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("call")
+            .defer("inputs")
+            .annotate(_n=Count("proposals"))
+        )
 
     @admin.display(description=_("pairs"), ordering="_n")
     def n_proposals(self, obj):
@@ -345,11 +355,33 @@ class MatchingRunAdmin(admin.ModelAdmin):
             )
             by_city.setdefault(proposal.mission_city, []).append(proposal)
         cities = list(CallMissionCity.objects.filter(call=run.call).order_by("display_name"))
+        # Written once, not once per proposal by the template: every proposal's form offers the
+        # same Mission Cities and the same decisions.
+        city_options = format_html_join(
+            "", '<option value="{}">{}</option>', ((c.pk, c.display_name) for c in cities)
+        )
+        decision_options = {
+            decision: format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (value, mark_safe(" selected") if value == decision else "", label)
+                    for value, label in Proposal.Decision.choices
+                ),
+            )
+            for decision in Proposal.Decision.values
+        }
+        for proposal in proposals:
+            proposal.decision_options = decision_options.get(proposal.decision)
+            proposal.components_text = ", ".join(
+                f"{k} {floatformat(v, 2)}" for k, v in (proposal.components or {}).items()
+            )
         extra = {
             "title": str(run),
             "run": run,
             "by_city": [(city, by_city.get(city, [])) for city in cities if city in by_city],
             "cities": cities,
+            "city_options": city_options,
             # Paginated: at 10,000 applications most are unmatched; the page stays small.
             "unmatched": Paginator(
                 without_conflicts(
@@ -358,6 +390,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
                     application="application",
                 )
                 .select_related("application")
+                .only("application_id", "reasons", "application__official_name")
                 .order_by("application__official_name", "pk"),
                 UNMATCHED_PER_PAGE,
             ).get_page(request.GET.get("unmatched")),

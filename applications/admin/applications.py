@@ -30,7 +30,7 @@ from ..reviews import selectors as review_selectors
 from ..reviews import services as review_services
 from ..reviews.selectors import without_conflicts
 from ..selectors import application_full
-from .base import ReadOnlyInline, RowActions
+from .base import QuickCheckbox, ReadOnlyInline, RowActions
 from .filters import (
     AssignedToMeFilter,
     CountryPresentFilter,
@@ -98,7 +98,7 @@ RAW_JSON = ("verdict_reasons", "verdict_resembles", "climate_plans")
 
 
 @admin.register(Application)
-class ApplicationAdmin(RowActions, admin.ModelAdmin):
+class ApplicationAdmin(QuickCheckbox, RowActions, admin.ModelAdmin):
     form = ApplicationAdminForm
     # The key columns first, so that they show at 1280 px without scrolling.
     list_display = [

