@@ -234,7 +234,14 @@ def application_update(*, application: Application, data: dict, by) -> Applicati
     return application
 
 
+def _touch(application: Application) -> None:
+    """Its answers changed: `updated_at` says so (what the workspace's cached
+    recommendations key on, as bulk writes send no signal)."""
+    Application.objects.filter(pk=application.pk).update(updated_at=timezone.now())
+
+
 def _replace_rows(model, application, rows: list[dict], *, by, action: str) -> None:
+    _touch(application)
     model.objects.filter(application=application).delete()
     objs = [model(application=application, **row) for row in rows]
     for obj in objs:
@@ -331,6 +338,7 @@ def application_set_action_interests(*, application: Application, actions, by) -
     ActionInterest.objects.bulk_create(
         [ActionInterest(application=application, action=a) for a in actions if a.pk not in existing]
     )
+    _touch(application)
     record(
         actor=by,
         action="application.set_action_interests",
@@ -348,6 +356,7 @@ def application_toggle_action_interest(*, application: Application, action, by) 
     deleted, _rows = ActionInterest.objects.filter(application=application, action=action).delete()
     if not deleted:
         ActionInterest.objects.create(application=application, action=action)
+    _touch(application)
     record(
         actor=by,
         action="application.toggle_action_interest",

@@ -73,12 +73,15 @@ def topic_names() -> dict[str, str]:
     return dict(Topic.objects.values_list("slug", "name"))
 
 
-def _more_topics(model, call) -> dict[int, list[str]]:
+def _more_topics(model, call, ids=None) -> dict[int, list[str]]:
     """Row pk → the slugs of its further topics, in one query."""
     fk = model._meta.model_name
     more = defaultdict(list)
+    scope = {f"{fk}__application__call": call}
+    if ids is not None:
+        scope[f"{fk}__application_id__in"] = ids
     for pk, slug in (
-        model.more_topics.through.objects.filter(**{f"{fk}__application__call": call})
+        model.more_topics.through.objects.filter(**scope)
         .order_by(f"{fk}_id", "topic__slug")
         .values_list(f"{fk}_id", "topic__slug")
     ):
@@ -86,12 +89,26 @@ def _more_topics(model, call) -> dict[int, list[str]]:
     return more
 
 
-def engine_applicants(*, call) -> list[Applicant]:
-    rows = list(
+def scored_applications(*, call):
+    """The applications the engine is given: every submitted one of the call."""
+    return (
         Application.objects.filter(call=call)
         .exclude(status=Status.DRAFT)
         .exclude(submitted_at__isnull=True)
-        .with_effective_verdict()
+    )
+
+
+def engine_applicants(*, call, ids=None) -> list[Applicant]:
+    """The engine's applicants of the call; with ``ids``, only those applications (each
+    applicant's scores and evidence do not depend on the other applicants)."""
+    scope = {"application__call": call}
+    if ids is not None:
+        scope["application_id__in"] = ids
+    applications = scored_applications(call=call)
+    if ids is not None:
+        applications = applications.filter(pk__in=ids)
+    rows = list(
+        applications.with_effective_verdict()
         .annotate(
             candidate=Case(
                 When(lifecycle.candidate_for_matching_q(), then=True),
@@ -115,28 +132,28 @@ def engine_applicants(*, call) -> list[Applicant]:
         )
     )
     english = {}
-    for app_id, level in Representative.objects.filter(application__call=call).values_list(
+    for app_id, level in Representative.objects.filter(**scope).values_list(
         "application_id", "english_level"
     ):
         if CEFR_RANK.get(level, -1) > CEFR_RANK.get(english.get(app_id, ""), -1):
             english[app_id] = level
     interests = defaultdict(set)
-    for app_id, action_id in ActionInterest.objects.filter(application__call=call).values_list(
+    for app_id, action_id in ActionInterest.objects.filter(**scope).values_list(
         "application_id", "action_id"
     ):
         interests[app_id].add(action_id)
     needs = defaultdict(list)
-    more = _more_topics(LearningNeed, call)
+    more = _more_topics(LearningNeed, call, ids)
     for pk, app_id, slug, text in (
-        LearningNeed.objects.filter(application__call=call)
+        LearningNeed.objects.filter(**scope)
         .order_by("application_id", "position")
         .values_list("pk", "application_id", "topic__slug", "text")
     ):
         needs[app_id].append(Need(topics=frozenset([slug, *more[pk]]), text=text))
     shares = defaultdict(list)
-    more = _more_topics(ShareOffer, call)
+    more = _more_topics(ShareOffer, call, ids)
     for pk, app_id, slug, text in (
-        ShareOffer.objects.filter(application__call=call)
+        ShareOffer.objects.filter(**scope)
         .order_by("application_id", "position")
         .values_list("pk", "application_id", "topic__slug", "text")
     ):
@@ -144,7 +161,7 @@ def engine_applicants(*, call) -> list[Applicant]:
     preferences = defaultdict(list)
     reasons = defaultdict(list)
     for app_id, city_id, reason in (
-        Preference.objects.filter(application__call=call)
+        Preference.objects.filter(**scope)
         .order_by("application_id", "rank")
         .values_list("application_id", "mission_city_id", "reason")
     ):
@@ -316,11 +333,12 @@ def run_compare(*, old: MatchingRun, new: MatchingRun, viewer=None) -> dict:
     return pairs_diff(run_pairs(run=old, viewer=viewer), run_pairs(run=new, viewer=viewer))
 
 
-def host_scores(*, city: CallMissionCity) -> engine.HostScores:
+def host_scores(*, city: CallMissionCity, ids=None) -> engine.HostScores:
     """Every submitted application's engine score with ``city`` under the call's matching
     settings (as a run would score it, before any assignment), with the evidence of any of
-    them on demand: the order and the reasons of the city's recommendations. A fixed number of
-    queries."""
+    them on demand: the order and the reasons of the city's recommendations. With ``ids``,
+    only those applications (the same scores: an applicant's scores do not depend on the
+    others). A fixed number of queries."""
     call = city.call
     settings = MatchingSettings.objects.filter(call=call).first() or MatchingSettings(call=call)
     params = Params(
@@ -330,7 +348,7 @@ def host_scores(*, city: CallMissionCity) -> engine.HostScores:
         preference_step=settings.preference_step,
     )
     return engine.score_host(
-        engine_applicants(call=call),
+        engine_applicants(call=call, ids=ids),
         engine_hosts(call=call),
         city.pk,
         params,

@@ -11,8 +11,13 @@ class WorkspaceConfig(AppConfig):
 
         from applications import panels
 
+        from . import recommendations
         from .navigation import remember_on_login
         from .panels import twin_pairing_panel
+
+        # Cache plumbing only (no business flow): changes to what the engine scores start a
+        # new version of the cached recommendations.
+        recommendations.connect()
 
         user_logged_in.connect(remember_on_login, dispatch_uid="workspace_remember_on_login")
         panels.register(twin_pairing_panel)

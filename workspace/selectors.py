@@ -22,10 +22,10 @@ from applications.models import (
 )
 from applications.selectors import effective_verdict, shared_with_cities
 from cities.models import CallMissionCity, CityItem, MissionCityMembership
-from matching import explanations
 from matching import selectors as matching_selectors
 from matching.models import MatchingRun, Pairing, Proposal
 
+from . import recommendations
 from .models import MissionCityInvitation
 
 # What a Mission City may see of the applications: applications.selectors.shared_with_cities.
@@ -183,19 +183,19 @@ def recommended_page(
     """One page of the applications that did not rank the city, the best fit first: by the
     matching engine's score of the pair under the call's settings (ties by name). Each row
     gets ``engine_score`` and ``engine_reasons``, the engine's evidence in the Mission City's
-    voice. A fixed number of queries, whatever the number of applications."""
-    scores = matching_selectors.host_scores(city=city)
+    voice. The scores and reasons come from the cache (workspace.recommendations) when nothing
+    that feeds them changed. A fixed number of queries, whatever the number of applications."""
+    scores = recommendations.column(city=city)
     ids = list(recommended(queryset, city=city).values_list("pk", flat=True))
     ids.sort(key=lambda pk: -scores.scores.get(pk, 0.0))  # stable: ties stay by name
     page = Paginator(ids, per_page).get_page(number)
     chosen = list(page.object_list)
     rows = queryset.filter(pk__in=chosen).in_bulk() if chosen else {}
     page.object_list = [rows[pk] for pk in chosen]
+    reasons = scores.reasons(page.object_list)
     for application in page.object_list:
         application.engine_score = scores.scores.get(application.pk, 0.0)
-        application.engine_reasons = explanations.for_city(
-            scores.evidence(application.pk), application.official_name, proposed=False
-        )
+        application.engine_reasons = reasons[application.pk]
     return page
 
 

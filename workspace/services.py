@@ -16,7 +16,7 @@ from matching import services as matching_services
 from matching.models import Pairing
 from twinning.emails import queue_email
 
-from . import selectors
+from . import recommendations, selectors
 from .models import MissionCityInvitation
 
 Confirmation = Pairing.Confirmation
@@ -180,6 +180,8 @@ def _write_order(city: CallMissionCity, application_ids: list[int]) -> None:
         )
     for app_id, rank in moves.items():
         ShortlistEntry.objects.filter(mission_city=city, application_id=app_id).update(rank=rank)
+    # Bulk updates send no signal: the city's recommendations are scored again.
+    recommendations.shortlist_changed(city_id=city.pk)
 
 
 def _ordered_ids(city: CallMissionCity) -> list[int]:
