@@ -10,12 +10,26 @@ with cross-cutting themes ("how", axes ``lever`` and ``theme``). For one applica
 (a learning need, or something it can share) and one host item ``a`` (an offered action, or
 a challenge)::
 
-    f = |F(n) ∩ F(a)| / |F(n)|          share of the item's fields that ``a`` covers
-    l = |L(n) ∩ L(a)| / |L(n)|          share of its levers/themes that ``a`` covers
+    f = Σ_{t ∈ F(n)} w(t)·c(t, a) / Σ_{t ∈ F(n)} w(t)   rarity-weighted share of the item's
+                                                         fields that ``a`` covers
+    l = the same over L(n), its levers/themes
     v(n, a) = 0.5·f + 0.3·l + 0.2·f·l   when ``n`` has topics on both axes
     v(n, a) = f  (or l)                 when ``n`` has topics on one axis only
 
-so a single host item that matches an item on a field *and* on a lever/theme earns the
+where ``c(t, a)`` is 1 when ``a`` carries ``t`` (or a practice under it), :data:`PARENT_CREDIT`
+when ``t`` is a practice and ``a`` has only its broader topic, else 0; and ``w(t)`` is the
+rarity of ``t`` among the hosts, with the BM25 form of :mod:`matching.engine.text`::
+
+    w(t) = ln(1 + (N − df(t) + 0.5) / (df(t) + 0.5))
+
+``N`` the number of hosts and ``df(t)`` how many of them have a host item of the kind compared
+(offered actions for needs; challenges, benefits and motivation for shares) that carries ``t``
+or a practice under it. Within one axis, the rarer topic of an item says more about what it
+asks for ("Just transition" in a need tagged "Democracy & participation, Just transition"
+weighs more than the participation that 9 of 16 Mission Cities offer); with one topic per
+axis the weights cancel and ``f``, ``l`` are the plain shares.
+
+So a single host item that matches an item on a field *and* on a lever/theme earns the
 ``0.2·f·l`` bonus that two host items matching one axis each do not. The component is the
 mean over the applicant's items that have topics of ``max_a v(n, a)`` over the host's items
 (0 when either side has none)::
@@ -113,27 +127,32 @@ def topic_credit(
     return PARENT_CREDIT if parent is not None and parent in offer_topics else 0.0
 
 
+def topic_rarity(df: np.ndarray | float, n_hosts: int) -> np.ndarray | float:
+    """``w(t)`` of the module docstring from ``df(t)`` (how many of ``n_hosts`` hosts offer t)."""
+    return np.log(1.0 + (n_hosts - df + 0.5) / (df + 0.5))
+
+
 def item_overlap(
     item_topics: frozenset[str],
     offer_topics: frozenset[str],
     topic_axis: Mapping[str, str],
     topic_parent: Mapping[str, str] | None = None,
+    rarity: Mapping[str, float] | None = None,
 ) -> float:
-    """``v(n, a)`` of the module docstring for one item and one host item (pure Python)."""
+    """``v(n, a)`` of the module docstring for one item and one host item (pure Python);
+    ``rarity`` maps topics to ``w(t)`` (every topic weighs 1 when it is ``None``)."""
     topic_parent = topic_parent or {}
     offer_topics = expand_topics(offer_topics, topic_parent)
     fields = {t for t in item_topics if topic_axis[t] == "field"}
     hows = item_topics - fields
-    f = (
-        sum(topic_credit(t, offer_topics, topic_parent) for t in sorted(fields)) / len(fields)
-        if fields
-        else 0.0
-    )
-    lv = (
-        sum(topic_credit(t, offer_topics, topic_parent) for t in sorted(hows)) / len(hows)
-        if hows
-        else 0.0
-    )
+
+    def share(topics: set[str]) -> float:
+        if not topics:
+            return 0.0
+        w = {t: 1.0 if rarity is None else rarity[t] for t in sorted(topics)}
+        return sum(w[t] * topic_credit(t, offer_topics, topic_parent) for t in w) / sum(w.values())
+
+    f, lv = share(fields), share(hows)
     if fields and hows:
         return FIELD_WEIGHT * f + HOW_WEIGHT * lv + BOTH_AXES_BONUS * f * lv
     return f if fields else lv
@@ -203,6 +222,9 @@ class Scorer:
         self.neighbours = neighbours if neighbours is not None else NEIGHBOURS
         self.topic_glossary = dict(topic_glossary or {})
         self._cache: dict = {}
+        # Topic → rarity w(t) among the hosts' offered actions ("need") and among what they
+        # hope to gain ("share"); see the module docstring.
+        self.rarity: dict[str, dict[str, float]] = {}
         self._check_topics()
 
         n, m = len(self.applicants), len(self.hosts)
@@ -344,8 +366,9 @@ class Scorer:
         )
         return credit
 
-    def _best_per_set(self, left, right) -> tuple[dict, np.ndarray, sp.csr_matrix]:
-        """``max_a v(n, a)`` for each distinct item topic set and each right owner."""
+    def _best_per_set(self, left, right, kind: str) -> tuple[dict, np.ndarray, sp.csr_matrix]:
+        """``max_a v(n, a)`` for each distinct item topic set and each right owner; the topic
+        rarity ``w(t)`` among the right owners is kept in ``self.rarity[kind]``."""
         column, is_field = self._topic_columns()
         ids: dict[frozenset[str], int] = {}
         for items in left:
@@ -357,9 +380,21 @@ class Scorer:
             items[k, [column[t] for t in topics]] = 1.0
         offers, offer_counts = self._unique_sets(right, column)
         best = np.zeros((len(ids), len(right)), dtype=np.float64)
-        if not len(ids) or not len(offers):
+        if not len(offers):
+            self.rarity[kind] = dict.fromkeys(column, float(topic_rarity(0.0, len(right))))
             return ids, best, offer_counts
         offers = self._credits(offers, column)
+        # df(t): the right owners with an item carrying t (or a practice under it).
+        df = (
+            (np.asarray(offer_counts @ (offers >= 1.0).astype(np.float64)) > 0)
+            .sum(axis=0)
+            .astype(np.float64)
+        )
+        weight = topic_rarity(df, len(right))
+        self.rarity[kind] = {slug: float(weight[k]) for slug, k in column.items()}
+        if not len(ids):
+            return ids, best, offer_counts
+        items = items * weight
         item_f, item_h = items[:, is_field], items[:, ~is_field]
         n_f, n_h = item_f.sum(axis=1)[:, None], item_h.sum(axis=1)[:, None]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -379,7 +414,7 @@ class Scorer:
     def _overlap(self, left: Sequence[Sequence], right: Sequence[Sequence[Offer]]) -> np.ndarray:
         """``mean_n max_a v(n, a)`` for every (left owner, right owner), vectorised; items
         without topics do not count."""
-        ids, best, _ = self._best_per_set(left, right)
+        ids, best, _ = self._best_per_set(left, right, "need")
         owners, set_ids = [], []
         for owner, items in enumerate(left):
             for item in items:
@@ -420,7 +455,9 @@ class Scorer:
         host's challenges, expected benefits and motivation."""
         n, m = self.shape
         left = [a.shares for a in self.applicants]
-        ids, best_topics, _ = self._best_per_set(left, [_mutual_items(h) for h in self.hosts])
+        ids, best_topics, _ = self._best_per_set(
+            left, [_mutual_items(h) for h in self.hosts], "share"
+        )
         best_text = self.share_bm25.group_best
         shares = [self.applicants[i].shares[k] for i, k in self.share_items]
         has_text = np.array([bool(x.text.strip()) for x in shares], dtype=bool)
@@ -540,7 +577,13 @@ class Scorer:
             best, best_value, best_topics, best_terms = None, 0.0, (), ()
             for d, offer in enumerate(h.actions):
                 v = (
-                    item_overlap(need.topics, offer.topics, self.topic_axis, self.topic_parent)
+                    item_overlap(
+                        need.topics,
+                        offer.topics,
+                        self.topic_axis,
+                        self.topic_parent,
+                        self.rarity["need"],
+                    )
                     if need.topics
                     else 0.0
                 )

@@ -184,19 +184,38 @@ def credit(topic, offer_topics):
     return PARENT_CREDIT if TOPIC_PARENT.get(topic) in offered else 0.0
 
 
-def overlap(item_topics, offer_topics):
+def rarity(host_items):
+    """Topic → w(t) = ln(1 + (N − df + 0.5) / (df + 0.5)), ``df`` the hosts with an item that
+    carries the topic or a practice under it; ``host_items`` lists each host's items."""
+    n = len(host_items)
+    df = Counter()
+    for items in host_items:
+        df.update({t for o in items for t in TOPIC_AXIS if credit(t, o.topics) == 1.0})
+    return {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in TOPIC_AXIS}
+
+
+def overlap(item_topics, offer_topics, weight=None):
+    weight = weight or dict.fromkeys(TOPIC_AXIS, 1.0)
     fields = {t for t in item_topics if TOPIC_AXIS[t] == "field"}
     hows = set(item_topics) - fields
-    f = sum(credit(t, offer_topics) for t in sorted(fields)) / len(fields) if fields else 0.0
-    lv = sum(credit(t, offer_topics) for t in sorted(hows)) / len(hows) if hows else 0.0
+
+    def share(topics):
+        if not topics:
+            return 0.0
+        total = sum(weight[t] for t in sorted(topics))
+        return sum(weight[t] * credit(t, offer_topics) for t in sorted(topics)) / total
+
+    f, lv = share(fields), share(hows)
     if fields and hows:
         return 0.5 * f + 0.3 * lv + 0.2 * f * lv
     return f if fields else lv
 
 
-def mean_best(items, offers):
+def mean_best(items, offers, weight=None):
     values = [
-        max((overlap(i.topics, o.topics) for o in offers), default=0.0) for i in items if i.topics
+        max((overlap(i.topics, o.topics, weight) for o in offers), default=0.0)
+        for i in items
+        if i.topics
     ]
     return sum(values) / len(values) if values else 0.0
 
@@ -246,6 +265,8 @@ def naive_components(applicants, hosts, max_preferences=3, context=None):
     share_ev = naive_bm25_evidence(
         [x.text for _, x in shares], [f"{o.title}\n{o.text}" for _, o in share_docs], dropped
     )
+    need_weight = rarity([h.actions for h in hosts])
+    share_weight = rarity([mutual_items(h) for h in hosts])
     out = {}
     for a in applicants:
         prefs = first_positions(a.preferences)
@@ -276,14 +297,17 @@ def naive_components(applicants, hosts, max_preferences=3, context=None):
                     else 0.0
                 )
                 by_topics = (
-                    max((overlap(x.topics, o.topics) for o in mutual_items(h)), default=0.0)
+                    max(
+                        (overlap(x.topics, o.topics, share_weight) for o in mutual_items(h)),
+                        default=0.0,
+                    )
                     if x.topics
                     else 0.0
                 )
                 share_values.append(max(by_text, by_topics))
             out[(a.id, h.id)] = {
                 "action_interest": named[h.id] / top if top else 0.0,
-                "need_offer": mean_best(a.needs, h.actions),
+                "need_offer": mean_best(a.needs, h.actions, need_weight),
                 "text": sum(text_values) / len(text_values) if text_values else 0.0,
                 "share_challenge": sum(share_values) / len(share_values) if share_values else 0.0,
                 "preference": rank_value(prefs.get(h.id), max_preferences),

@@ -1,5 +1,7 @@
 """Each score component and the reasons of a pair, with exact expected values."""
 
+import math
+
 import pytest
 
 from matching.engine import Applicant, Host, Need, Offer, Share, Weights
@@ -94,6 +96,28 @@ def test_both_axes_on_one_action_count_more_than_on_two_actions():
     scorer = _scorer([Applicant(1, "A", needs=(need,))], [one, two])
 
     assert scorer.need_offer.tolist() == [[1.0, 0.5]]
+
+
+def test_within_an_axis_the_rarer_topic_of_a_need_weighs_more():
+    # Two of three hosts offer social innovation, one offers finance: a need asking for both
+    # is answered better by the one host that offers what few others do.
+    need = Need(frozenset({"social-innovation", "finance-funding"}))
+    hosts = [
+        Host(1, "One", 1, actions=(Offer("a", frozenset({"social-innovation"})),)),
+        Host(2, "Two", 1, actions=(Offer("b", frozenset({"social-innovation"})),)),
+        Host(3, "Three", 1, actions=(Offer("c", frozenset({"finance-funding"})),)),
+    ]
+    scorer = _scorer([Applicant(1, "A", needs=(need,))], hosts)
+
+    common = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))  # w(t) with df = 2 of N = 3
+    rare = math.log(1 + (3 - 1 + 0.5) / (1 + 0.5))  # df = 1
+    assert scorer.rarity["need"]["social-innovation"] == pytest.approx(common, abs=1e-15)
+    assert scorer.rarity["need"]["finance-funding"] == pytest.approx(rare, abs=1e-15)
+    expected = [common / (common + rare)] * 2 + [rare / (common + rare)]
+    assert scorer.need_offer[0].tolist() == pytest.approx(expected, abs=1e-15)
+    assert item_overlap(
+        need.topics, frozenset({"finance-funding"}), AXIS, rarity=scorer.rarity["need"]
+    ) == pytest.approx(expected[2], abs=1e-15)
 
 
 def test_need_offer_is_the_mean_over_needs_of_the_best_action():
