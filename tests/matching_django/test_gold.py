@@ -1,7 +1,8 @@
 """The engine against the gold set (issue 9): precision@3 must not fall below today's level.
 
-Floors: the level measured with `benchmarks/gold_eval.py` when they were set, less 0.03 (one
-city of one application in 34 is 0.0098). Raise them when the engine gets better.
+Floors: the level measured with `benchmarks/gold_eval.py` when they were set, less about 0.03
+(one city of one application in 34 is 0.0098; in the 15 of the held-out set C, 0.022). Raise
+them when the engine gets better; never tune the engine on B or C to meet them.
 """
 
 import pytest
@@ -16,8 +17,10 @@ from benchmarks.gold_eval import (
     write_results,
 )
 
-FLOOR_WITH_PREFERENCES = 0.71  # measured 0.745 (issue 9 engine, preference step 0.2)
-FLOOR_WITHOUT_PREFERENCES = 0.58  # measured 0.618 (issue 9 engine)
+FLOOR_WITH_PREFERENCES = 0.71  # measured 0.735 (topic rarity; 0.745 before it)
+FLOOR_WITHOUT_PREFERENCES = 0.62  # measured 0.647 (topic rarity; 0.618 before it)
+# Held-out set C (benchmarks/gold/heldout_c): measured 0.733 with and without preferences.
+FLOOR_HELD_OUT = 0.70
 
 
 @pytest.mark.slow
@@ -30,6 +33,9 @@ def test_gold_set_precision_at_3_holds_its_floor(call_data):
     assert rows["engine, the call's weights"].count["A"] == 34
     assert rows["engine, the call's weights"].shared["A"] >= FLOOR_WITH_PREFERENCES
     assert rows["engine without preferences"].shared["A"] >= FLOOR_WITHOUT_PREFERENCES
+    assert rows["engine, the call's weights"].count["C"] == 15
+    assert rows["engine, the call's weights"].shared["C"] >= FLOOR_HELD_OUT
+    assert rows["engine without preferences"].shared["C"] >= FLOOR_HELD_OUT
 
 
 def test_precision_counts_the_top_3_and_shares_ties_at_the_third_place():
