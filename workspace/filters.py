@@ -9,6 +9,7 @@ from django_countries import countries
 from applications import selectors as app_selectors
 from applications.models import Application, LearningNeed
 from cities.models import Topic
+from twinning.widgets import FastSelect
 
 MAX_NAME_WORDS = 5
 
@@ -33,18 +34,23 @@ class ApplicantFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_topic",
         empty_label=_("Any topic"),
+        widget=FastSelect,
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"), field_name="country", empty_label=_("Any country")
+        label=_("Country"), field_name="country", empty_label=_("Any country"), widget=FastSelect
     )
     population = django_filters.ChoiceFilter(
         label=_("Population"),
         choices=[(key, label) for key, (label, _q) in POPULATION_BANDS.items()],
         method="filter_population",
         empty_label=_("Any size"),
+        widget=FastSelect,
     )
     rank = django_filters.ChoiceFilter(
-        label=_("Rank they gave you"), field_name="rank_given", empty_label=_("Any rank")
+        label=_("Rank they gave you"),
+        field_name="rank_given",
+        empty_label=_("Any rank"),
+        widget=FastSelect,
     )
     verdict = django_filters.ChoiceFilter(
         label=_("Eligibility"),
@@ -54,6 +60,7 @@ class ApplicantFilter(django_filters.FilterSet):
             (Application.Verdict.NEEDS_REVIEW.value, Application.Verdict.NEEDS_REVIEW.label),
         ],
         empty_label=_("Any verdict"),
+        widget=FastSelect,
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import floatformat
 
 from applications.models import (
     Application,
@@ -195,6 +196,7 @@ def recommended_page(
     reasons = scores.reasons(page.object_list)
     for application in page.object_list:
         application.engine_score = scores.scores.get(application.pk, 0.0)
+        application.engine_score_shown = floatformat(application.engine_score, 2)
         application.engine_reasons = reasons[application.pk]
     return page
 

@@ -7,6 +7,7 @@ Anyone who is not a member of the city (or not the paired organisation) gets 404
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -130,8 +131,14 @@ def workspace(request, city_slug=None):
     ranked_rows, recommended_rows = list(ranked), list(recommended)
     selectors.explain_fit(applications=ranked_rows + recommended_rows, offer=offer)
     shortlisted = selectors.shortlist_ranks(city=city)
+    # The rows' links and figures made here, not by a tag or filter per row.
+    row_url = reverse("workspace_application", args=[city.mission_city.slug, 0])[: -len("0/")]
     for application in ranked_rows + recommended_rows:
         application.shortlist_rank = shortlisted.get(application.pk)
+        application.workspace_url = f"{row_url}{application.pk}/"
+        application.population_shown = (
+            intcomma(application.population) if application.population else "—"
+        )
     return render(
         request,
         "workspace/workspace.html",
@@ -147,6 +154,9 @@ def workspace(request, city_slug=None):
             "recommended": recommended,
             "recommended_rows": recommended_rows,
             "offered_topics": sorted(offer.topic_names.values()),
+            "here": request.get_full_path(),
+            "shortlist_url": _shortlist_url(city),
+            "shortlist_add_url": reverse("workspace_shortlist_add", args=[city.mission_city.slug]),
         },
     )
 
