@@ -7,6 +7,8 @@ scored Mission Cities and compares them with each judge's top 3:
 
     precision@3 = |engine's top 3 ∩ judge's top 3| / 3, averaged over the applications.
 
+Columns: one pair per judge (A and B on `applications.json`; C on the held-out set
+`heldout_c/`, other applications imported beside them).
 Rows: the engine with the call's weights; without preferences (preference weight 0); each score
 component alone (weight 1, the others 0); the applicants' own choices; judge B against judge A.
 Ties at the third place are broken by Mission City id (the call page's order) in "ties by id",
