@@ -5,9 +5,11 @@ but what is entered must be valid (a real year, a PDF, a city of the call, uniqu
 """
 
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -16,6 +18,7 @@ from django_countries.fields import LazyTypedChoiceField
 from cities.eligibility import AUTHORITY_TYPES, validate_target_year
 from cities.models import CallMissionCity, CityItem, Topic
 from cities.selectors import call_facts
+from twinning import pagecache
 from twinning.widgets import FastSelect, FastSelectMultiple
 
 from .documents import inspect_pdf
@@ -77,6 +80,7 @@ class EligibilityForm(forms.Form):
     authority_type = forms.ChoiceField(
         label=_("Type of authority"),
         choices=[("", _("Choose the type of authority")), *AUTHORITY_TYPES],
+        widget=FastSelect,
     )
     target_year = forms.IntegerField(
         label=_("Climate-neutrality target year"),
@@ -102,7 +106,7 @@ class OrganisationForm(RequiredToSubmit, forms.ModelForm):
     class Meta:
         model = Application
         fields = ["official_name", "country", "authority_type", "population", "website"]
-        widgets = {"country": FastSelect}
+        widgets = {"country": FastSelect, "authority_type": FastSelect}
         help_texts = {
             "website": _("The address of your authority's website, starting with https://"),
         }
@@ -128,6 +132,7 @@ class RepresentativeForm(forms.ModelForm):
     class Meta:
         model = Representative
         fields = ["name", "role", "email", "english_level"]
+        widgets = {"english_level": FastSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -399,21 +404,39 @@ def row_formset(form_class, formset_class, *, max_rows, prefix, data=None, initi
         validate_max=True,
     )
     formset = factory(data=data, initial=initial, prefix=prefix, form_kwargs=kw or None)
-    _share_choices(formset)
+    _share_choices(formset, key=":".join(str(getattr(v, "pk", v)) for v in kw.values()))
     return formset
 
 
-def _share_choices(formset) -> None:
-    """Every row of a formset offers the same options: query them once for all the rows, not
-    once per row and field (validation still goes through each field's queryset)."""
+def _share_choices(formset, *, key: str) -> None:
+    """Every row of a formset offers the same options: built once for all the rows, not once
+    per row and field, and kept while the reference data does not change (`model_choices`;
+    validation still goes through each field's queryset). `key` names what the rows' options
+    depend on besides the form class (the call)."""
     forms_ = formset.forms
     if not forms_:
         return
     for name, field in forms_[0].fields.items():
         if isinstance(field, forms.ModelChoiceField):
-            choices = list(field.choices)
+            choices = model_choices(field, f"{type(forms_[0]).__name__}.{name}:{key}")
             for form in forms_:
                 form.fields[name].choices = choices
+
+
+def model_choices(field, key: str) -> list[tuple[str, str]]:
+    """The options (value, label) of a model choice field over the `cities` reference data
+    (topics, the call's Mission Cities and their actions): kept in the cache under the version
+    of the public pages, which every staff edit of a `cities` model starts anew (cities.apps),
+    for at most PUBLIC_PAGE_CACHE_SECONDS, so a step's page queries them once, not on every
+    request. `key` must name everything the field's queryset and labels depend on."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    full_key = f"form-choices:{pagecache.version()}:{translation.get_language()}:{key}"
+    choices = cache.get(full_key) if seconds > 0 else None
+    if choices is None:
+        choices = [(str(value), str(label)) for value, label in field.choices]
+        if seconds > 0:
+            cache.set(full_key, choices, seconds)
+    return choices
 
 
 class ActionInterestForm(forms.Form):
@@ -439,4 +462,7 @@ class ActionInterestForm(forms.Form):
         )
         self.fields["actions"].label_from_instance = lambda item: (
             f"{item.participation.display_name}: {item.title}"
+        )
+        self.fields["actions"].choices = model_choices(
+            self.fields["actions"], f"ActionInterestForm.actions:{getattr(call, 'pk', call)}"
         )

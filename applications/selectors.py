@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import MissionCityMembership
 
-from .models import Application, Document, OrganisationMember, Preference, StatusChange
+from .models import (
+    Application,
+    Document,
+    LearningNeed,
+    OrganisationMember,
+    Preference,
+    ShareOffer,
+    StatusChange,
+)
 from .reviews.selectors import without_conflicts
 from .steps import STEPS_BY_SLUG
 
@@ -57,6 +65,30 @@ def application_full(queryset: QuerySet[Application]) -> QuerySet[Application]:
             queryset=StatusChange.objects.filter(internal=False).order_by("at", "pk"),
         ),
     )
+
+
+def application_for_step(queryset: QuerySet[Application], step: str) -> QuerySet[Application]:
+    """What a step's page reads: the rows `application_missing` checks for the steps' marks
+    (each with its topic or Mission City in the same query), the documents, and the step's own
+    rows: the further topics of the learning needs or shares, the actions of interest."""
+    prefetches = [
+        "representatives",
+        Prefetch("learning_needs", queryset=LearningNeed.objects.select_related("topic")),
+        Prefetch("shares", queryset=ShareOffer.objects.select_related("topic")),
+        Prefetch(
+            "preferences",
+            queryset=Preference.objects.select_related("mission_city__mission_city"),
+        ),
+    ]
+    if step == "learning":
+        prefetches.append("learning_needs__more_topics")
+    elif step == "sharing":
+        prefetches.append("shares__more_topics")
+    elif step == "preferences":
+        prefetches.append("action_interests")
+    return queryset.select_related(
+        "call", "organisation", "plan_document", "endorsement_letter"
+    ).prefetch_related(*prefetches)
 
 
 def effective_verdict():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cities.eligibility import Candidate
-from cities.models import CallMissionCity, CityItem
+from cities.models import CityItem
 from cities.selectors import call_current, eligibility_verdict
 from twinning.forms import error_summary
 from twinning.middleware import validates_own_query
@@ -61,11 +61,13 @@ ROW_LABELS = {
 MAX_TOPICS = MAX_TOPIC_ROWS
 
 
-def _own_application(request, pk, *, full=False):
+def _own_application(request, pk, *, full=False, step=None):
     """The user's organisation's application, or 404 (never 403: foreign ids do not leak)."""
     queryset = selectors.applications_of(request.user)
     if full:
         queryset = selectors.application_full(queryset)
+    elif step:
+        queryset = selectors.application_for_step(queryset, step)
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -136,7 +138,7 @@ def application_step(request, pk, step):
         raise Http404
     if step == "review":
         return application_review(request, pk)
-    application = _own_application(request, pk, full=True)
+    application = _own_application(request, pk, step=step)
     if not application.is_editable:
         messages.info(request, _("This application has been submitted; it is shown read-only."))
         return redirect("application_detail", pk=application.pk)
@@ -211,10 +213,6 @@ def application_step(request, pk, step):
         else [],
         "missing_steps": {m.step for m in selectors.application_missing(application)},
     }
-    if step == "preferences":
-        context["call_cities"] = CallMissionCity.objects.filter(call=call).select_related(
-            "mission_city"
-        )
     return render(request, f"applications/step_{step}.html", context, status=200)
 
 

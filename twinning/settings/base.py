@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "twinning.context_processors.navigation",
             ],
+            # Form fields rendered in Python as crispy renders them (twinning/fastforms.py).
+            "libraries": {"fast_forms": "twinning.fastforms"},
         },
     },
 ]
