@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -320,29 +320,82 @@ class Bm25:
         return sorted(common, key=lambda t: (-t.count(" "), t))[:limit]
 
 
+# Between texts joined into one; no text that holds it is joined.
+_TEXT_BREAK = "\x00"
+# ASCII characters that are neither letters nor digits, to spaces (but the break): in ASCII
+# text, the words of :data:`_WORD` are what ``str.split`` leaves after this.
+_ASCII_BREAKS = str.maketrans({chr(c): " " for c in range(1, 128) if not chr(c).isalnum()})
+
+
+def _raw_words(folded: Sequence[str]) -> list[list[str]]:
+    """``_WORD.findall`` of each folded text; the ASCII texts all at once (joined, translated,
+    split: far faster than the regular expression, same words)."""
+    fast = [text.isascii() and _TEXT_BREAK not in text for text in folded]
+    joined = _TEXT_BREAK.join(text for text, ok in zip(folded, fast, strict=True) if ok)
+    parts = iter(map(str.split, joined.translate(_ASCII_BREAKS).split(_TEXT_BREAK)))
+    return [next(parts) if ok else _WORD.findall(t) for t, ok in zip(folded, fast, strict=True)]
+
+
 def _query_matrix(
     queries: Sequence[str], vocab: dict[str, int], dropped: frozenset[str]
 ) -> sp.csr_matrix:
     """0/1 (queries × terms): the terms of each query that occur in some document (the others
-    never score). Word pairs are looked up as pairs of words, without building their text."""
-    pairs: dict[tuple[str, ...], int] = {
-        tuple(term.split(" ")): idx for term, idx in vocab.items() if " " in term
-    }
-    get, pair_get = vocab.get, pairs.get
-    indptr, cols = [0], []
-    for query in queries:
-        words = item_words(query, dropped)
-        ids = set(map(get, words))
-        if pairs and len(words) > 1:
-            ids.update(map(pair_get, pairwise(words)))
-        ids.discard(None)
-        cols.extend(ids)
-        indptr.append(len(cols))
-    data = np.ones(len(cols), dtype=np.float64)
-    matrix = sp.csr_matrix(
-        (data, np.array(cols, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-        shape=(len(queries), max(len(vocab), 1)),
+    never score): the words of :func:`item_words` and the pairs of consecutive words of
+    :func:`item_terms`, for all queries at once: each distinct raw word is stemmed once, then
+    numpy follows the stems of every query in order."""
+    n_q, n_terms = len(queries), max(len(vocab), 1)
+    word_lists = _raw_words(list(map(fold, queries)))
+    raw_counts = np.fromiter(map(len, word_lists), dtype=np.int64, count=n_q)
+    raw_words = list(chain.from_iterable(word_lists))
+    # Each distinct raw word: its stems (none when dropped or a stop word), as stem numbers.
+    raw_index = {raw: k for k, raw in enumerate(dict.fromkeys(raw_words))}
+    stem_index: dict[str, int] = {}
+    stems_of, stem_counts = [], []
+    for raw in raw_index:
+        stems = () if raw in dropped else _word_stems(raw)
+        stems_of.extend(stem_index.setdefault(st, len(stem_index)) for st in stems)
+        stem_counts.append(len(stems))
+    stem_flat = np.array(stems_of, dtype=np.int64)
+    per_raw = np.array(stem_counts, dtype=np.int64)
+    first = np.cumsum(per_raw) - per_raw
+    # The stem sequence of all queries, and the query of each stem.
+    raw_ids = np.fromiter(
+        map(raw_index.__getitem__, raw_words), dtype=np.int64, count=len(raw_words)
     )
+    reps = per_raw[raw_ids]
+    total = int(reps.sum())
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(reps) - reps, reps)
+    seq = stem_flat[np.repeat(first[raw_ids], reps) + offsets]
+    owner = np.repeat(np.repeat(np.arange(n_q, dtype=np.int64), raw_counts), reps)
+    # Words: the vocabulary number of each stem (−1 when no document has it).
+    stem_term = np.array([vocab.get(st, -1) for st in stem_index], dtype=np.int64)
+    word_terms = stem_term[seq] if total else seq
+    # Pairs of consecutive stems of one query, looked up by their stem numbers.
+    n_stems = max(len(stem_index), 1)
+    pair_codes, pair_terms = [], []
+    for term, idx in vocab.items():
+        parts = term.split(" ")
+        if len(parts) == 2 and parts[0] in stem_index and parts[1] in stem_index:
+            pair_codes.append(stem_index[parts[0]] * n_stems + stem_index[parts[1]])
+            pair_terms.append(idx)
+    pair_terms_of = np.full(max(total - 1, 0), -1, dtype=np.int64)
+    if pair_codes and total > 1:
+        order = np.argsort(pair_codes)
+        codes, terms = np.array(pair_codes, np.int64)[order], np.array(pair_terms, np.int64)[order]
+        wanted = seq[:-1] * n_stems + seq[1:]
+        at = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
+        found = (codes[at] == wanted) & (owner[:-1] == owner[1:])
+        pair_terms_of[found] = terms[at[found]]
+    # Each (query, term) once, sorted: the CSR arrays.
+    rows = np.concatenate([owner, owner[:-1]])
+    cols = np.concatenate([word_terms, pair_terms_of])
+    keys = np.sort(rows[cols >= 0] * n_terms + cols[cols >= 0])
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    indices = keys % n_terms
+    indptr = np.zeros(n_q + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys // n_terms, minlength=n_q), out=indptr[1:])
+    data = np.ones(len(indices), dtype=np.float64)
+    matrix = sp.csr_matrix((data, indices, indptr), shape=(n_q, n_terms))
     matrix.sort_indices()
     return matrix
 
