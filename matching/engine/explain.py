@@ -237,9 +237,13 @@ def _top_columns(values: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray
     if not n_rows or not limit:
         return count, np.zeros((n_rows, 0), dtype=np.int64)
     key = values * (m + 1) + (m - np.arange(m))  # unique within a row
-    top = np.argpartition(-key, limit - 1, axis=1)[:, :limit]
-    top_keys = np.take_along_axis(key, top, axis=1)
-    return count, np.take_along_axis(top, np.argsort(-top_keys, axis=1), axis=1)
+    # The largest key of each row, then the next: a few passes instead of a partition.
+    top = np.empty((n_rows, limit), dtype=np.int64)
+    rows = np.arange(n_rows)
+    for k in range(limit):
+        top[:, k] = key.argmax(axis=1)
+        key[rows, top[:, k]] = np.iinfo(np.int64).min
+    return count, top
 
 
 def unmatched_reasons(
@@ -280,20 +284,26 @@ def unmatched_reasons(
     def score_text(i: int, j: int) -> str:
         return f"{hosts[j].name} {fmt_below(q[i, j] / SCORE_SCALE, minimum)}"
 
+    # Plain Python values for the loop below (numpy scalars are slow one at a time).
+    active, closed_host = problem.active.tolist(), closed_host.tolist()
+    has_allowed, best_open = has_allowed.tolist(), best_open.tolist()
+    top_scores = np.take_along_axis(rows_q, top_others, axis=1).tolist()
+    n_others, top_others = n_others.tolist(), top_others.tolist()
+    low_lists = _row_lists(counted & open_pairs & ~allowed, ranks)
     reasons_of: dict[int, tuple[str, ...]] = {}
     for k, i in enumerate(unmatched.tolist()):
-        a = scorer.applicants[i]
-        if not problem.active[i]:
+        if not active[i]:
+            a = scorer.applicants[i]
             reasons_of[i] = (("not eligible",) if not a.eligible else ()) + (
                 ("withdrawn",) if a.withdrawn else ()
             )
             continue
         reasons = []
         if forbidden_lists[k]:
-            names = ", ".join(hosts[j].name for j in forbidden_lists[k])
+            names = ", ".join([hosts[j].name for j in forbidden_lists[k]])
             reasons.append(f"forbidden by staff: {names}")
         if not has_allowed[k]:
-            best = int(best_open[k])
+            best = best_open[k]
             if open_pairs[k, best]:
                 best_text = fmt_below(q[i, best] / SCORE_SCALE, minimum)
                 reasons.append(
@@ -306,23 +316,26 @@ def unmatched_reasons(
             continue
         ranked = ranked_lists[k]
         if lists[i]:
-            names = ", ".join(full(j) for j in lists[i])
+            names = ", ".join([full(j) for j in lists[i]])
             reasons.append(f"its preferred cities were full: {names}")
         elif not ranked:
             reasons.append("ranked no city")
         closed = [j for j in ranked if closed_host[j]]
         if closed:
-            names = ", ".join(hosts[j].name for j in closed)
+            names = ", ".join([hosts[j].name for j in closed])
             reasons.append(f"its ranked cities have no places: {names}")
-        low = [j for j in ranked if open_pairs[k, j] and not allowed[k, j]]
+        low = low_lists[k]
         if low:
-            names = ", ".join(score_text(i, j) for j in low)
+            names = ", ".join([score_text(i, j) for j in low])
             reasons.append(f"its ranked cities scored below the minimum {minimum_text}: {names}")
-        count = int(n_others[k])
+        count = n_others[k]
         if count:
-            cols = top_others[k, : min(count, top_others.shape[1])].tolist()
+            cols = top_others[k][:count]
             if stable:
-                names_list = [f"{hosts[j].name} {fmt_score(q[i, j] / SCORE_SCALE)}" for j in cols]
+                names_list = [
+                    f"{hosts[j].name} {fmt_score(value / SCORE_SCALE)}"
+                    for j, value in zip(cols, top_scores[k], strict=False)
+                ]
                 lead = "stable mode pairs only ranked cities; not ranked but above the minimum: "
             else:
                 names_list = [full(j) for j in cols]
