@@ -61,18 +61,21 @@ class LearningNeedInline(ReadOnlyInline):
     model = LearningNeed
     fields = ["position", "topic", "text"]
     readonly_fields = fields
+    select_related = ("topic",)
 
 
 class ShareInline(ReadOnlyInline):
     model = ShareOffer
     fields = ["position", "topic", "text"]
     readonly_fields = fields
+    select_related = ("topic",)
 
 
 class PreferenceInline(ReadOnlyInline):
     model = Preference
     fields = ["rank", "mission_city", "reason"]
     readonly_fields = fields
+    select_related = ("mission_city__call",)
 
 
 class DocumentInline(ReadOnlyInline):
@@ -91,6 +94,7 @@ class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
     fields = ["at", "from_status", "to_status", "by", "note"]
     readonly_fields = fields
+    select_related = ("by",)
 
 
 # No raw JSON on the change page: these lists are shown in words.
@@ -165,6 +169,7 @@ class ApplicationAdmin(QuickCheckbox, RowActions, admin.ModelAdmin):
         queryset = (
             super()
             .get_queryset(request)
+            .select_related("call", "organisation")
             .annotate(
                 review_mean=Subquery(reviews.annotate(m=Avg("total")).values("m")[:1]),
                 review_count=Coalesce(

@@ -12,6 +12,13 @@ from ..reviews.selectors import without_conflicts
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
+    # What each row shows of its relations (a foreign key's name and link, the row's own name),
+    # read with the rows instead of one query per row.
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def has_add_permission(self, request, obj=None):
         return False

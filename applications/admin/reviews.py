@@ -26,7 +26,7 @@ class ReviewInline(ReadOnlyInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("reviewer")
+            .select_related("reviewer", "application__call")
             .prefetch_related("scores__criterion")
         )
 
