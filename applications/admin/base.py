@@ -1,17 +1,77 @@
 """Read-only building blocks: rows written only through the services."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
+from django.forms.formsets import ManagementForm
+from django.forms.models import BaseInlineFormSet
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..reviews.selectors import without_conflicts
 
 
+class QuickHiddenInput(forms.HiddenInput):
+    """A hidden input written as Django's input template writes it (same attributes, same
+    order), without rendering two templates per input."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = widget["value"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            "" if value is None else format_html(' value="{}"', value),
+            format_html_join(
+                "",
+                " {}{}",
+                (
+                    (key, "" if val is True else format_html('="{}"', val))
+                    for key, val in widget["attrs"].items()
+                    if val is not False
+                ),
+            ),
+        )
+
+
+class QuickManagementForm(ManagementForm):
+    """The formset's four hidden counts, written directly unless there is an error to show."""
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if template_name or context or renderer or (self.is_bound and self.errors):
+            return super().render(template_name, context, renderer)
+        return mark_safe("".join(str(field) for field in self.hidden_fields()))
+
+
+for _name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+    QuickManagementForm.base_fields[_name].widget = QuickHiddenInput()
+
+
+class QuickHiddenInlineFormSet(BaseInlineFormSet):
+    """A read-only inline's formset: only hidden inputs (the counts, each row's id and parent),
+    written directly; seven of them made a fifth of the application change page's time."""
+
+    @cached_property
+    def management_form(self):
+        form = super().management_form
+        form.__class__ = QuickManagementForm
+        return form
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if type(field.widget) is forms.HiddenInput:
+                field.widget.__class__ = QuickHiddenInput
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
+    formset = QuickHiddenInlineFormSet
     # What each row shows of its relations (a foreign key's name and link, the row's own name),
     # read with the rows instead of one query per row.
     select_related: tuple[str, ...] = ()

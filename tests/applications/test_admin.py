@@ -11,3 +11,48 @@ def test_admin_application_filters_with_garbage(client, superuser, query):
     client.force_login(superuser)
     response = client.get(reverse("admin:applications_application_changelist") + query)
     assert response.status_code in (200, 302)
+
+
+def test_change_page_form_with_its_read_only_inlines_saves_a_staff_verdict(
+    client, superuser, open_call
+):
+    """The page's own form, posted back as a browser would (the inlines' hidden counts and row
+    ids included), overrides the verdict."""
+    import html.parser
+
+    from tests.builders import submitted_application
+
+    application = submitted_application(open_call, "Plymouth", prefs=["Torino", "Sofia"])
+    client.force_login(superuser)
+    url = reverse("admin:applications_application_change", args=[application.pk])
+    page = client.get(url).content.decode()
+
+    class Inputs(html.parser.HTMLParser):
+        data: dict = {}
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("type") == "hidden" and "name" in attrs:
+                self.data[attrs["name"]] = attrs.get("value", "")
+
+    parser = Inputs()
+    parser.data = {}
+    parser.feed(page)
+    assert parser.data["preferences-TOTAL_FORMS"] == "2"
+    assert parser.data["preferences-INITIAL_FORMS"] == "2"
+    response = client.post(
+        url,
+        {
+            **parser.data,
+            "verdict_override": "ineligible",
+            "verdict_override_reason": "Population checked by phone",
+            "_save": "Save",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    application.refresh_from_db()
+    assert (application.verdict_override, application.verdict_override_reason) == (
+        "ineligible",
+        "Population checked by phone",
+    )
