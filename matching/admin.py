@@ -371,11 +371,28 @@ class MatchingRunAdmin(admin.ModelAdmin):
             )
             for decision in Proposal.Decision.values
         }
+        application_url = _url_pattern("admin:applications_application_change")
+        decide_url = _url_pattern("admin:matching_matchingrun_decide", run.pk)
         for proposal in proposals:
+            proposal.application_url = application_url.format(proposal.application_id)
+            proposal.decide_url = decide_url.format(proposal.pk)
             proposal.decision_options = decision_options.get(proposal.decision)
             proposal.components_text = ", ".join(
                 f"{k} {floatformat(v, 2)}" for k, v in (proposal.components or {}).items()
             )
+        unmatched = Paginator(
+            without_conflicts(
+                UnmatchedApplication.objects.filter(run=run),
+                request.user,
+                application="application",
+            )
+            .select_related("application")
+            .only("application_id", "reasons", "application__official_name")
+            .order_by("application__official_name", "pk"),
+            UNMATCHED_PER_PAGE,
+        ).get_page(request.GET.get("unmatched"))
+        for row in unmatched:
+            row.application_url = application_url.format(row.application_id)
         extra = {
             "title": str(run),
             "run": run,
@@ -383,17 +400,7 @@ class MatchingRunAdmin(admin.ModelAdmin):
             "cities": cities,
             "city_options": city_options,
             # Paginated: at 10,000 applications most are unmatched; the page stays small.
-            "unmatched": Paginator(
-                without_conflicts(
-                    UnmatchedApplication.objects.filter(run=run),
-                    request.user,
-                    application="application",
-                )
-                .select_related("application")
-                .only("application_id", "reasons", "application__official_name")
-                .order_by("application__official_name", "pk"),
-                UNMATCHED_PER_PAGE,
-            ).get_page(request.GET.get("unmatched")),
+            "unmatched": unmatched,
             "compare_form": CompareForm(),
             "other_runs": MatchingRun.objects.select_related("call")
             .filter(call=run.call, status="succeeded")
@@ -665,6 +672,13 @@ class UnmatchedApplicationAdmin(HidesConflicts, admin.ModelAdmin):
     @admin.display(description=_("why not"))
     def reasons_text(self, obj):
         return "; ".join(obj.reasons)
+
+
+def _url_pattern(name: str, *args) -> str:
+    """The URL `name` with its last argument left as "{}": reversed once for a page's rows, not
+    once per row."""
+    sentinel = "987654321"
+    return reverse(name, args=[*args, int(sentinel)]).replace(sentinel, "{}")
 
 
 def _choice_shares(run) -> list[tuple[str, int]]:
