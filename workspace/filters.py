@@ -4,12 +4,13 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
+from django_countries import countries as countries_registry
 
-from applications import selectors as app_selectors
 from applications.models import Application, LearningNeed
 from cities.models import Topic
 from twinning.widgets import FastSelect
+
+from .selectors import visible_countries
 
 MAX_NAME_WORDS = 5
 
@@ -67,16 +68,13 @@ class ApplicantFilter(django_filters.FilterSet):
         model = Application
         fields = ["q", "topic", "country", "population", "rank", "verdict"]
 
-    def __init__(self, *args, call, **kwargs):
+    def __init__(self, *args, call, countries=None, **kwargs):
+        """``countries``: the visible applications' country codes, when already known."""
         super().__init__(*args, **kwargs)
-        codes = set(
-            app_selectors.shared_with_cities(call=call)
-            .order_by()
-            .values_list("country", flat=True)
-            .distinct()
-        )
+        if countries is None:
+            countries = visible_countries(call=call)
         self.filters["country"].extra["choices"] = sorted(
-            ((code, countries.name(code)) for code in codes if code),
+            ((code, countries_registry.name(code)) for code in countries),
             key=lambda kv: str(kv[1]),
         )
         self.filters["rank"].extra["choices"] = [

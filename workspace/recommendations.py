@@ -141,6 +141,15 @@ class Column:
     scores: dict[int, float]
     _computed: object = None  # the engine's HostScores when computed in this request
 
+    def remember(self, name: str, compute):
+        """``compute()``, kept under this column's key (so it changes with the same inputs)."""
+        key = f"{self.key}:{name}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, TIMEOUT)
+        return value
+
     def reasons(self, applications) -> dict[int, list[str]]:
         """Application id → the engine's reasons in the Mission City's voice."""
         names = {a.pk: a.official_name for a in applications}

@@ -178,24 +178,63 @@ def recommended(queryset: QuerySet[Application], *, city: CallMissionCity) -> Qu
     return queryset.exclude(pk__in=_ranked_it(city)).order_by("official_name", "pk")
 
 
-def recommended_page(
-    queryset: QuerySet[Application], *, city: CallMissionCity, number, per_page: int
-) -> Page:
-    """One page of the applications that did not rank the city, the best fit first: by the
-    matching engine's score of the pair under the call's settings (ties by name). Each row
-    gets ``engine_score`` and ``engine_reasons``, the engine's evidence in the Mission City's
-    voice. The scores and reasons come from the cache (workspace.recommendations) when nothing
-    that feeds them changed. A fixed number of queries, whatever the number of applications."""
-    scores = recommendations.column(city=city)
-    ids = list(recommended(queryset, city=city).values_list("pk", flat=True))
-    ids.sort(key=lambda pk: -scores.scores.get(pk, 0.0))  # stable: ties stay by name
+@dataclass(frozen=True)
+class ApplicantLists:
+    """The ids of both lists in their order, and the countries of the visible applications
+    (``None`` when not asked for)."""
+
+    ranked_ids: list[int]
+    recommended_ids: list[int]
+    countries: list[str] | None = None
+
+
+def applicant_lists(
+    queryset: QuerySet[Application],
+    *,
+    city: CallMissionCity,
+    scores: dict[int, float],
+    countries: bool = False,
+) -> ApplicantLists:
+    """The applications that ranked the city, by the rank they gave it, and the others, the
+    best fit first: by the matching engine's score of the pair under the call's settings
+    (``scores``), ties by name. Two queries (three with the countries)."""
+    recommended_ids = list(recommended(queryset, city=city).values_list("pk", flat=True))
+    recommended_ids.sort(key=lambda pk: -scores.get(pk, 0.0))  # stable: ties stay by name
+    return ApplicantLists(
+        ranked_ids=list(ranked(queryset, city=city).values_list("pk", flat=True)),
+        recommended_ids=recommended_ids,
+        countries=visible_countries(call=city.call_id) if countries else None,
+    )
+
+
+def visible_countries(*, call) -> list[str]:
+    """The country codes of the applications the Mission Cities may see."""
+    return sorted(
+        code
+        for code in shared_with_cities(call=call)
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+        if code
+    )
+
+
+def page_of(queryset: QuerySet[Application], ids: list[int], *, number, per_page: int) -> Page:
+    """One page of ``ids`` as rows of ``queryset``, in that order (one query)."""
     page = Paginator(ids, per_page).get_page(number)
     chosen = list(page.object_list)
     rows = queryset.filter(pk__in=chosen).in_bulk() if chosen else {}
-    page.object_list = [rows[pk] for pk in chosen]
-    reasons = scores.reasons(page.object_list)
+    page.object_list = [rows[pk] for pk in chosen if pk in rows]
+    return page
+
+
+def recommended_page(page: Page, *, column: "recommendations.Column") -> Page:
+    """Gives each row of a page of recommendations ``engine_score`` and ``engine_reasons``,
+    the engine's evidence in the Mission City's voice (from the cache when nothing that feeds
+    them changed: workspace.recommendations)."""
+    reasons = column.reasons(page.object_list)
     for application in page.object_list:
-        application.engine_score = scores.scores.get(application.pk, 0.0)
+        application.engine_score = column.scores.get(application.pk, 0.0)
         application.engine_score_shown = floatformat(application.engine_score, 2)
         application.engine_reasons = reasons[application.pk]
     return page

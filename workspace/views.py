@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +24,7 @@ from matching.models import Pairing
 from twinning.forms import error_summary
 from twinning.http import safe_next
 
-from . import navigation, selectors, services
+from . import navigation, recommendations, selectors, services
 from .filters import ApplicantFilter
 from .forms import (
     PairingAnswerForm,
@@ -116,17 +115,38 @@ def workspace(request, city_slug=None):
     if city is None:
         return render(request, "workspace/no_city.html", {"call": call})
     offer = selectors.city_offer(city=city)
+    column = recommendations.column(city=city)
+    queryset = selectors.city_applications(city=city, offer=offer)
+    filtered = any(request.GET.get(k) for k in ApplicantFilter.base_filters)
+    # Unfiltered (the page as it opens), both lists' order and the country choices are kept
+    # with the recommendations' scores: they change with the same applications' stamp.
+    lists = (
+        None
+        if filtered
+        else column.remember(
+            "lists",
+            lambda: selectors.applicant_lists(
+                queryset, city=city, scores=column.scores, countries=True
+            ),
+        )
+    )
     filterset = ApplicantFilter(
-        request.GET,
-        queryset=selectors.city_applications(city=city, offer=offer),
-        call=call,
+        request.GET, queryset=queryset, call=call, countries=lists.countries if lists else None
     )
     applications = filterset.qs
-    ranked = Paginator(selectors.ranked(applications, city=city), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    if lists is None:
+        lists = selectors.applicant_lists(applications, city=city, scores=column.scores)
+    ranked = selectors.page_of(
+        applications, lists.ranked_ids, number=request.GET.get("page"), per_page=PAGE_SIZE
     )
     recommended = selectors.recommended_page(
-        applications, city=city, number=request.GET.get("rpage"), per_page=PAGE_SIZE
+        selectors.page_of(
+            applications,
+            lists.recommended_ids,
+            number=request.GET.get("rpage"),
+            per_page=PAGE_SIZE,
+        ),
+        column=column,
     )
     ranked_rows, recommended_rows = list(ranked), list(recommended)
     selectors.explain_fit(applications=ranked_rows + recommended_rows, offer=offer)
@@ -148,7 +168,7 @@ def workspace(request, city_slug=None):
             "city": city,
             "tab": "applicants",
             "filter": filterset,
-            "filtered": any(request.GET.get(k) for k in filterset.filters),
+            "filtered": filtered,
             "ranked": ranked,
             "ranked_rows": ranked_rows,
             "recommended": recommended,

@@ -91,6 +91,32 @@ def test_a_new_submission_is_scored(client, open_call, torino, torino_member, ot
     assert ("Girona", score_of(torino, girona)) in [(name, score) for name, score, _r in rows]
     assert score_of(torino, girona) > 0
     assert scorings == [torino.pk, torino.pk]
+    response = client.get(reverse("workspace_city", args=[torino.mission_city.slug]))
+    countries = [
+        str(label) for _v, label in response.context["filter"].form.fields["country"].choices
+    ]
+    assert countries == ["Any country", "Austria", "Belgium", "Czechia", "Spain"]
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_the_opening_page_served_from_the_cache_costs_a_fixed_number_of_queries(
+    client, open_call, torino, torino_member, django_assert_num_queries, n
+):
+    for i in range(n):
+        submitted_application(open_call, ["Graz", "Ghent", "Brno"][i], prefs=("Sofia",))
+        submitted_application(open_call, ["Girona", "Bergen", "Plymouth"][i], prefs=("Torino",))
+    client.force_login(torino_member)
+    client.get(reverse("workspace_city", args=[torino.mission_city.slug]))
+
+    # session, user, memberships, the call, the user's cities in it, the city's actions and
+    # their topics, the applications' stamp, a page of each list, the rows' learning needs,
+    # the shortlist, the topic choices: the lists' order, the country choices, the scores and
+    # the reasons come from the cache
+    with django_assert_num_queries(12):
+        response = client.get(reverse("workspace_city", args=[torino.mission_city.slug]))
+
+    assert len(response.context["ranked_rows"]) == n
+    assert len(response.context["recommended_rows"]) == n
 
 
 def test_new_answers_of_a_reopened_application_are_scored(torino, others, staff):
