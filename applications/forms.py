@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils import timezone, translation
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -423,7 +424,7 @@ def _share_choices(formset, *, key: str) -> None:
                 form.fields[name].choices = choices
 
 
-def model_choices(field, key: str) -> list[tuple[str, str]]:
+def model_choices(field, key: str) -> "KeptChoices":
     """The options (value, label) of a model choice field over the `cities` reference data
     (topics, the call's Mission Cities and their actions): kept in the cache under the version
     of the public pages, which every staff edit of a `cities` model starts anew (cities.apps),
@@ -436,7 +437,21 @@ def model_choices(field, key: str) -> list[tuple[str, str]]:
         choices = [(str(value), str(label)) for value, label in field.choices]
         if seconds > 0:
             cache.set(full_key, choices, seconds)
-    return choices
+    return KeptChoices(choices)
+
+
+class KeptChoices(BaseChoiceIterator):
+    """Options already in their final form: a field given them does not normalise them again
+    (Django walks every option of every field it is given otherwise)."""
+
+    def __init__(self, choices):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
 
 
 class ActionInterestForm(forms.Form):

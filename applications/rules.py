@@ -14,9 +14,13 @@ def is_applicant_of(user, application) -> bool:
     """A member of the organisation that owns the application."""
     if not isinstance(application, Application) or not user.is_authenticated:
         return False
-    return OrganisationMember.objects.filter(
-        user=user, organisation_id=application.organisation_id
-    ).exists()
+    # Asked by several rules on one page: answered once per application object (a request's).
+    known = application.__dict__.setdefault("_applicant_of", {})
+    if user.pk not in known:
+        known[user.pk] = OrganisationMember.objects.filter(
+            user=user, organisation_id=application.organisation_id
+        ).exists()
+    return known[user.pk]
 
 
 @rules.predicate

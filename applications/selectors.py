@@ -52,9 +52,9 @@ def application_full(queryset: QuerySet[Application]) -> QuerySet[Application]:
         "call", "organisation", "plan_document", "endorsement_letter"
     ).prefetch_related(
         "representatives",
-        "learning_needs__topic",
+        Prefetch("learning_needs", queryset=LearningNeed.objects.select_related("topic")),
         "learning_needs__more_topics",
-        "shares__topic",
+        Prefetch("shares", queryset=ShareOffer.objects.select_related("topic")),
         "shares__more_topics",
         Prefetch(
             "preferences",

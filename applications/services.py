@@ -433,9 +433,11 @@ class SubmitResult:
     message: str
 
 
-def application_judge(application: Application):
-    """The eligibility verdict of the answers as they are now (shown before submitting)."""
+def application_judge(application: Application, *, kept: bool = False):
+    """The eligibility verdict of the answers as they are now (shown before submitting, with
+    the reference data as kept in the cache: `kept`)."""
     return eligibility_verdict(
+        kept=kept,
         call=application.call,
         candidate=Candidate(
             name=application.official_name,

@@ -277,6 +277,7 @@ def application_review(request, pk):
     application = _own_application(request, pk, full=True)
     if not application.is_editable:
         return redirect("application_detail", pk=application.pk)
+    missing = selectors.application_missing(application)
     return render(
         request,
         "applications/step_review.html",
@@ -284,10 +285,10 @@ def application_review(request, pk):
             "application": application,
             "step": STEPS_BY_SLUG["review"],
             "steps": STEPS,
-            "missing": selectors.application_missing(application),
-            "missing_steps": {m.step for m in selectors.application_missing(application)},
+            "missing": missing,
+            "missing_steps": {m.step for m in missing},
             "call_open": application.call.is_open(),
-            "verdict": services.application_judge(application),
+            "verdict": services.application_judge(application, kept=True),
         },
     )
 
@@ -481,7 +482,9 @@ def eligibility_check(request):
     form = EligibilityForm(request.GET or None, call=call)
     verdict = None
     if call is not None and request.GET and form.is_valid():
-        verdict = eligibility_verdict(call=call, candidate=Candidate(**form.cleaned_data))
+        verdict = eligibility_verdict(
+            call=call, candidate=Candidate(**form.cleaned_data), kept=True
+        )
     return render(
         request,
         "applications/eligibility_check.html",

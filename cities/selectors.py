@@ -2,6 +2,8 @@
 
 import zoneinfo
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -97,6 +99,23 @@ def eligibility_registry(*, former_participants: bool = True) -> Registry:
     )
 
 
+def eligibility_registry_kept(*, former_participants: bool = True) -> Registry:
+    """`eligibility_registry`, kept in the cache under the public pages' version (started anew
+    by every save or delete of a cities model, see cities.apps) for PUBLIC_PAGE_CACHE_SECONDS:
+    for pages that only show a verdict. A submission judges with a fresh registry."""
+    from twinning import pagecache
+
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return eligibility_registry(former_participants=former_participants)
+    key = f"eligibility-registry:{pagecache.version()}:{int(former_participants)}"
+    registry = cache.get(key)
+    if registry is None:
+        registry = eligibility_registry(former_participants=former_participants)
+        cache.set(key, registry, seconds)
+    return registry
+
+
 def call_facts(call: Call) -> CallFacts:
     """What the eligibility rules need to know of a call, with dates in its own time zone."""
     tz = zoneinfo.ZoneInfo(call.timezone)
@@ -109,7 +128,9 @@ def call_facts(call: Call) -> CallFacts:
     )
 
 
-def eligibility_verdict(*, call: Call, candidate: Candidate) -> Verdict:
-    """Judge `candidate` against `call` with the current reference data."""
-    registry = eligibility_registry(former_participants=call.excludes_former_participants)
+def eligibility_verdict(*, call: Call, candidate: Candidate, kept: bool = False) -> Verdict:
+    """Judge `candidate` against `call` with the current reference data (`kept`: as kept in
+    the cache, for a page that only shows the verdict)."""
+    build = eligibility_registry_kept if kept else eligibility_registry
+    registry = build(former_participants=call.excludes_former_participants)
     return judge(candidate, call_facts(call), registry)

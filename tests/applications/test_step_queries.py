@@ -104,3 +104,21 @@ def _csrf(html):
         'name="csrfmiddlewaretoken" value="'
     )
     return html[start : html.index('"', start)]
+
+
+def test_review_keeps_the_eligibility_registry_until_staff_change_it(
+    client, complete_draft, applicant, settings, django_assert_num_queries
+):
+    from cities.models import EligibleCountry
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    pagecache.reset_local()
+    client.force_login(applicant)
+    url = reverse("application_step", args=[complete_draft.pk, "review"])
+    client.get(url)
+    with django_assert_num_queries(12 - 2):
+        assert client.get(url).context["verdict"].verdict == "eligible"
+
+    # Staff take the applicant's country off the eligible countries: the review says so at once.
+    EligibleCountry.objects.get(country=complete_draft.country.code).delete()
+    assert client.get(url).context["verdict"].verdict == "ineligible"
