@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils import timezone, translation
-from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -20,7 +19,7 @@ from cities.eligibility import AUTHORITY_TYPES, validate_target_year
 from cities.models import CallMissionCity, CityItem, Topic
 from cities.selectors import call_facts
 from twinning import pagecache
-from twinning.widgets import FastSelect, FastSelectMultiple
+from twinning.widgets import FastSelect, FastSelectMultiple, KeptChoices
 
 from .documents import inspect_pdf
 from .models import Application, Representative
@@ -424,7 +423,7 @@ def _share_choices(formset, *, key: str) -> None:
                 form.fields[name].choices = choices
 
 
-def model_choices(field, key: str) -> "KeptChoices":
+def model_choices(field, key: str) -> KeptChoices:
     """The options (value, label) of a model choice field over the `cities` reference data
     (topics, the call's Mission Cities and their actions): kept in the cache under the version
     of the public pages, which every staff edit of a `cities` model starts anew (cities.apps),
@@ -438,20 +437,6 @@ def model_choices(field, key: str) -> "KeptChoices":
         if seconds > 0:
             cache.set(full_key, choices, seconds)
     return KeptChoices(choices)
-
-
-class KeptChoices(BaseChoiceIterator):
-    """Options already in their final form: a field given them does not normalise them again
-    (Django walks every option of every field it is given otherwise)."""
-
-    def __init__(self, choices):
-        self.choices = choices
-
-    def __iter__(self):
-        return iter(self.choices)
-
-    def __len__(self):
-        return len(self.choices)
 
 
 class ActionInterestForm(forms.Form):

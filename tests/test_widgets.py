@@ -33,6 +33,26 @@ def test_fast_select_renders_as_django_does(fast, django_widget, value):
     assert ours.count(" selected") == theirs.count(" selected")
 
 
+@pytest.mark.parametrize(
+    ("fast", "django_widget", "value"),
+    [
+        (FastSelect, forms.Select, "2"),
+        (FastSelect, forms.Select, None),
+        (FastSelectMultiple, forms.SelectMultiple, ["1", "2"]),
+    ],
+)
+def test_fast_select_of_kept_choices_renders_as_django_does(fast, django_widget, value):
+    from twinning.widgets import KeptChoices
+
+    flat = [("", "---------"), ("1", "Energy & <heat>"), ("2", 'Mobility "first"'), ("2", "Again")]
+    kept = KeptChoices(flat)
+    for _row in range(2):  # the second row uses what the first escaped
+        ours = fast(choices=kept).render("topic", value, {"id": "id_topic"})
+        theirs = django_widget(choices=flat).render("topic", value, {"id": "id_topic"})
+        assert parse_html(ours) == parse_html(theirs)
+        assert ours.count(" selected") == theirs.count(" selected")
+
+
 def test_model_choices_shared_by_the_rows_of_a_formset_are_queried_once(
     db, django_assert_num_queries
 ):
