@@ -29,6 +29,12 @@ asks for ("Just transition" in a need tagged "Democracy & participation, Just tr
 weighs more than the participation that 9 of 16 Mission Cities offer); with one topic per
 axis the weights cancel and ``f``, ``l`` are the plain shares.
 
+A learning need is scored with its topics as read (:class:`~.practices.PracticeReader`): each
+broad topic it carries is replaced by the practices under it that its text names ("waste heat
+into our district heating" → District heating & waste heat), so an action carrying that
+practice covers it in full and one carrying only the broad topic covers it at
+:data:`PARENT_CREDIT`. Shares keep their topics as given.
+
 So a single host item that matches an item on a field *and* on a lever/theme earns the
 ``0.2·f·l`` bonus that two host items matching one axis each do not. The component is the
 mean over the applicant's items that have topics of ``max_a v(n, a)`` over the host's items
@@ -68,6 +74,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .context import COUNTRY_LANGUAGES, NEIGHBOURS
+from .practices import PracticeReader
 from .text import bm25, name_words
 from .types import (
     AXES,
@@ -77,6 +84,7 @@ from .types import (
     Applicant,
     Context,
     Host,
+    Need,
     Offer,
     ScoredPair,
     Weights,
@@ -233,8 +241,12 @@ class Scorer:
         self.shortlist_len = np.zeros(m, dtype=np.int32)
         self._fill_ranks()
 
+        # Each need's topics as scored: broad topics replaced by the practices its wording
+        # names (:mod:`matching.engine.practices`).
+        self.need_topics = self._read_need_topics()
         self.need_offer = self._overlap(
-            [a.needs for a in self.applicants], [h.actions for h in self.hosts]
+            [[Need(topics) for topics in row] for row in self.need_topics],
+            [h.actions for h in self.hosts],
         )
         self._dropped = frozenset().union(*(name_words(h.name) for h in self.hosts))
         # Item-to-item text evidence: needs ↔ offered actions; shares ↔ challenges, benefits
@@ -323,6 +335,10 @@ class Scorer:
                     lengths.append(len(positions))
         self.shortlist_rank[rows, cols] = ranks
         self.host_interest[rows, cols] = _rank_values(np.array(ranks), np.array(lengths))
+
+    def _read_need_topics(self) -> tuple[tuple[frozenset[str], ...], ...]:
+        read = PracticeReader(self.topic_parent)
+        return tuple(tuple(read(n.topics, n.text) for n in a.needs) for a in self.applicants)
 
     def _topic_columns(self) -> tuple[dict[str, int], np.ndarray]:
         slugs = sorted(self.topic_axis)
@@ -573,25 +589,26 @@ class Scorer:
         first = self._first_doc(self.need_docs, j)
         out = []
         for k, need in enumerate(a.needs):
+            topics = self.need_topics[i][k]
             q = self._item_row(self.need_items, i, k)
             best, best_value, best_topics, best_terms = None, 0.0, (), ()
             for d, offer in enumerate(h.actions):
                 v = (
                     item_overlap(
-                        need.topics,
+                        topics,
                         offer.topics,
                         self.topic_axis,
                         self.topic_parent,
                         self.rarity["need"],
                     )
-                    if need.topics
+                    if topics
                     else 0.0
                 )
                 t = self.need_bm25.value(q, first + d) if first is not None else 0.0
                 value = max(v, t)
                 if value > best_value + 1e-12:
                     best, best_value = offer, value
-                    shared = expand_topics(offer.topics, self.topic_parent) & need.topics
+                    shared = expand_topics(offer.topics, self.topic_parent) & topics
                     best_topics = tuple(self.topic_label(s) for s in self._sorted_topics(shared))
                     best_terms = tuple(self.need_bm25.shared_terms(q, first + d)) if t > 0 else ()
             covered = best is not None and best_value >= COVERED

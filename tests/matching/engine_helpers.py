@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from matching.engine import Applicant, Context, Host, Need, Offer, Params, Share, Weights
 from matching.engine.context import COUNTRY_LANGUAGES, NEIGHBOURS
+from matching.engine.practices import PRACTICE_WORDS
 from matching.engine.text import fold, item_terms
 
 TOPIC_AXIS = {
@@ -27,10 +28,14 @@ TOPIC_AXIS = {
     "data": "theme",
     # practices: counted on their parent's axis
     "heatnet": "field",
-    "solarpv": "field",
+    "solar-renewable-generation": "field",  # read from the word "solar" (practices.py)
     "assembly": "lever",
 }
-TOPIC_PARENT = {"heatnet": "energy", "solarpv": "energy", "assembly": "governance"}
+TOPIC_PARENT = {
+    "heatnet": "energy",
+    "solar-renewable-generation": "energy",
+    "assembly": "governance",
+}
 PARENT_CREDIT = 0.35
 TOPIC_NAMES = {
     "energy": "Energy systems",
@@ -211,6 +216,20 @@ def overlap(item_topics, offer_topics, weight=None):
     return f if fields else lv
 
 
+def read_need(need):
+    """The need with each broad topic replaced by the practices its folded wording names
+    under it (each phrase of PRACTICE_WORDS searched on its own, from a word start)."""
+    folded = fold(need.text)
+    named = {
+        practice
+        for practice, phrases in PRACTICE_WORDS.items()
+        if TOPIC_PARENT.get(practice) in need.topics
+        and any(re.search(rf"\b(?:{phrase})", folded) for phrase in phrases)
+    }
+    topics = (set(need.topics) - {TOPIC_PARENT[p] for p in named}) | named
+    return Need(frozenset(topics), need.text)
+
+
 def mean_best(items, offers, weight=None):
     values = [
         max((overlap(i.topics, o.topics, weight) for o in offers), default=0.0)
@@ -307,7 +326,7 @@ def naive_components(applicants, hosts, max_preferences=3, context=None):
                 share_values.append(max(by_text, by_topics))
             out[(a.id, h.id)] = {
                 "action_interest": named[h.id] / top if top else 0.0,
-                "need_offer": mean_best(a.needs, h.actions, need_weight),
+                "need_offer": mean_best([read_need(n) for n in a.needs], h.actions, need_weight),
                 "text": sum(text_values) / len(text_values) if text_values else 0.0,
                 "share_challenge": sum(share_values) / len(share_values) if share_values else 0.0,
                 "preference": rank_value(prefs.get(h.id), max_preferences),
