@@ -481,9 +481,11 @@ class Scorer:
         counted = has_text | (set_of >= 0)
         if not counted.any():
             return np.zeros((n, m), dtype=np.float64)
+        # max(text evidence if any, topic overlap if any); every value is ≥ 0.
         value = np.where(has_text[:, None], best_text, 0.0)
-        with_topics = set_of >= 0
-        value[with_topics] = np.maximum(value[with_topics], best_topics[set_of[with_topics]])
+        if len(ids):
+            by_topics = np.where((set_of >= 0)[:, None], best_topics[np.maximum(set_of, 0)], 0.0)
+            np.maximum(value, by_topics, out=value)
         owners = np.array([i for i, _ in self.share_items], dtype=np.int64)
         owner_matrix = sp.csr_matrix(
             (np.ones(int(counted.sum())), (owners[counted], np.nonzero(counted)[0])),
