@@ -447,11 +447,11 @@ def solve_stable(problem: Problem, lists: list[list[int]] | None = None) -> np.n
     n, m = scorer.shape
     lists = preference_lists(problem) if lists is None else lists
     assigned = np.full(n, -1, dtype=np.int64)
-    remaining = problem.capacity.copy()
+    remaining = problem.capacity.tolist()
     for i, j in problem.pins:
         assigned[i] = j
         remaining[j] -= 1
-    pinned = problem.pinned_rows
+    pinned = problem.pinned_rows.tolist()
     held: list[list[tuple]] = [[] for _ in range(m)]  # max-heaps (negated keys) per host
     next_choice = [0] * n
     free = [i for i in range(n - 1, -1, -1) if not pinned[i] and lists[i]]
@@ -483,7 +483,7 @@ def count_blocking_pairs(
 ) -> int:
     """Blocking pairs of ``assigned`` with respect to the stable-mode lists (module docstring)."""
     scorer = problem.scorer
-    n, m = scorer.shape
+    m = scorer.shape[1]
     lists = preference_lists(problem) if lists is None else lists
     pinned = problem.pinned_rows
     load = np.bincount(assigned[assigned >= 0], minlength=m)
@@ -498,13 +498,15 @@ def count_blocking_pairs(
         if j not in worst or key > worst[j]:
             worst[j] = key
     blocking = 0
-    for i in range(n):
-        if pinned[i] or not lists[i]:
+    has_place = (load < problem.capacity).tolist()
+    for i, (is_pinned, current, cols) in enumerate(
+        zip(pinned.tolist(), assigned.tolist(), lists, strict=True)
+    ):
+        if is_pinned or not cols:
             continue
-        current = int(assigned[i])
-        for j in lists[i]:
+        for j in cols:
             if j == current:
                 break
-            if load[j] < problem.capacity[j] or (j in worst and host_key(scorer, i, j) < worst[j]):
+            if has_place[j] or (j in worst and host_key(scorer, i, j) < worst[j]):
                 blocking += 1
     return blocking

@@ -586,7 +586,14 @@ class Scorer:
 
     def coverage(self, i: int, j: int) -> list[Coverage]:
         """For each learning need of applicant ``i``: the offered action of host ``j`` that
-        covers it best (topics and wording), or none (``action`` is ``None``)."""
+        covers it best (topics and wording), or none (``action`` is ``None``). Kept per pair:
+        a proposal's reasons and its details both ask for it."""
+        key = ("coverage", i, j)
+        if key not in self._cache:
+            self._cache[key] = tuple(self._coverage(i, j))
+        return list(self._cache[key])
+
+    def _coverage(self, i: int, j: int) -> list[Coverage]:
         a, h = self.applicants[i], self.hosts[j]
         first = self._first_doc(self.need_docs, j)
         out = []
