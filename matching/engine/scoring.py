@@ -174,6 +174,21 @@ def _rank_values(ranks: np.ndarray, n, step: float = RANK_STEP) -> np.ndarray:
     return np.where((ranks >= 1) & (ranks <= n), values, 0.0)
 
 
+# OpenBLAS multiplies on several threads above about 2**18 multiply-adds and on one below,
+# with the same kernel (each value the same float). On 2 cores shared with the web server
+# the threads cost more CPU than they save (waiting and spinning): rows go by blocks below
+# that size.
+_SINGLE_THREAD_PRODUCT = 2**18
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b``, a block of rows at a time, each block small enough for one thread."""
+    rows = max(1, _SINGLE_THREAD_PRODUCT // max(1, b.shape[0] * b.shape[1]))
+    if len(a) <= rows:
+        return a @ b
+    return np.concatenate([a[start : start + rows] @ b for start in range(0, len(a), rows)])
+
+
 def _unique_positions(ids: Sequence[int]) -> dict[int, int]:
     """Id → 1-based position of its first occurrence."""
     positions: dict[int, int] = {}
@@ -414,8 +429,8 @@ class Scorer:
         item_f, item_h = items[:, is_field], items[:, ~is_field]
         n_f, n_h = item_f.sum(axis=1)[:, None], item_h.sum(axis=1)[:, None]
         with np.errstate(divide="ignore", invalid="ignore"):
-            f = np.where(n_f > 0, (item_f @ offers[:, is_field].T) / n_f, 0.0)
-            lv = np.where(n_h > 0, (item_h @ offers[:, ~is_field].T) / n_h, 0.0)
+            f = np.where(n_f > 0, _product(item_f, offers[:, is_field].T) / n_f, 0.0)
+            lv = np.where(n_h > 0, _product(item_h, offers[:, ~is_field].T) / n_h, 0.0)
         v = np.where(
             (n_f > 0) & (n_h > 0),
             FIELD_WEIGHT * f + HOW_WEIGHT * lv + BOTH_AXES_BONUS * f * lv,
