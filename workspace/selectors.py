@@ -10,7 +10,17 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import floatformat
 
@@ -19,6 +29,7 @@ from applications.models import (
     LearningNeed,
     OrganisationMember,
     Preference,
+    ShareOffer,
     ShortlistEntry,
 )
 from applications.selectors import effective_verdict, shared_with_cities
@@ -250,9 +261,18 @@ class Fit:
 
 
 def explain_fit(*, applications: list[Application], offer: CityOffer) -> None:
-    """Set `.fit` on each application, reading all their learning needs in one query."""
+    """Set `.fit` on each application, reading all their learning needs in one query (none
+    when they came with their needs and topics: :func:`visible_application`)."""
     needs: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    ids = [a.pk for a in applications]
+    ids = []
+    for application in applications:
+        prefetched = getattr(application, "_prefetched_objects_cache", {})
+        if "learning_needs" in prefetched:
+            needs[application.pk] = [
+                (n.topic_id, n.topic.name) for n in prefetched["learning_needs"]
+            ]
+        else:
+            ids.append(application.pk)
     if ids:
         for app_id, topic_id, topic_name in (
             LearningNeed.objects.filter(application_id__in=ids)
@@ -279,9 +299,9 @@ def visible_application(*, city: CallMissionCity, pk: int) -> Application | None
         .select_related("call")
         .prefetch_related(
             "representatives",
-            "learning_needs__topic",
+            Prefetch("learning_needs", LearningNeed.objects.select_related("topic")),
             "learning_needs__more_topics",
-            "shares__topic",
+            Prefetch("shares", ShareOffer.objects.select_related("topic")),
             "shares__more_topics",
         )
         .first()

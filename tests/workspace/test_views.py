@@ -346,6 +346,23 @@ def test_applicant_page_shows_what_was_shared_without_contacts(
     assert "Climate officer" in html
 
 
+@pytest.mark.parametrize("needs", [1, 3])
+def test_applicant_page_query_count_does_not_grow_with_its_answers(
+    client, open_call, torino, torino_member, django_assert_num_queries, needs
+):
+    topics = ("energy-systems", "mobility-transport", "built-environment")[:needs]
+    application = submitted_application(open_call, "Girona", country="ES", needs=topics)
+    client.force_login(torino_member)
+
+    # session, user, memberships, the call, the user's cities in it, the application with
+    # its representatives, needs and shares (with their topics) and their further topics,
+    # the city's actions and their topics, the shortlist entry, the preference, the pairing
+    with django_assert_num_queries(15):
+        response = client.get(ws(torino, "workspace_application", application.pk))
+
+    assert len(response.context["application"].fit.need_topics) == needs
+
+
 def test_applicant_page_shows_contacts_once_paired_with_this_city(
     client, torino, sofia, torino_member, sofia_member, applicants
 ):
