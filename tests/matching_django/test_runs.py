@@ -48,6 +48,9 @@ def test_second_delivery_does_not_duplicate_proposals(open_call, three_applicant
 def test_run_start_queues_the_task_after_commit(
     open_call, three_applicants, staff, django_capture_on_commit_callbacks
 ):
+    # The call's matching settings exist before (as in use): their first creation is a change
+    # of the scores' inputs and queues the workspace recommendations' renewal too.
+    services.settings_for(open_call)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         run = services.run_start(call=open_call, by=staff)
     assert len(callbacks) == 1
