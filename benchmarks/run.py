@@ -62,6 +62,18 @@ def load_topics() -> list[tuple[str, str]]:
     return [(t["slug"], axis[t["parent"]] if t.get("parent") else t["axis"]) for t in data]
 
 
+def load_vocabulary() -> dict[str, dict[str, str]]:
+    """The practices' broader topics and glossary, as a real run passes them
+    (``matching.selectors.topic_parents`` / ``topic_glossary``): the engine then reads the
+    practices a need names and adds each practice's definition to the actions' wording."""
+    data = json.loads((ROOT / "cities/data/topics.json").read_text(encoding="utf-8"))
+    practices = [t for t in data if t.get("parent")]
+    return {
+        "topic_parent": {t["slug"]: t["parent"] for t in practices},
+        "topic_glossary": {t["slug"]: f"{t['name']}. {t['description']}" for t in practices},
+    }
+
+
 def load_city_names() -> list[str]:
     with (ROOT / "cities/data/mission_cities.csv").open(encoding="utf-8") as f:
         return [row["name"] for row in csv.DictReader(f)]
@@ -87,7 +99,9 @@ def bench_size(n: int, args, topics, names) -> dict:
     rows_out: list[dict] = []
 
     def scorer():
-        return Scorer(apps, hosts, params.weights, axis, topic_names=instance.topic_names)
+        return Scorer(
+            apps, hosts, params.weights, axis, topic_names=instance.topic_names, **load_vocabulary()
+        )
 
     t_score, k_score, sc = measure(scorer, args.repeats, args.budget)
     problem = build_problem(sc, params)
@@ -105,7 +119,9 @@ def bench_size(n: int, args, topics, names) -> dict:
     t_opt, k_opt, ours = measure(ours_optimal, args.repeats, args.budget)
     ours_obj = references.objective(ours, score_of)
     t_run, k_run, result = measure(
-        lambda: run(apps, hosts, params, axis, topic_names=instance.topic_names),
+        lambda: run(
+            apps, hosts, params, axis, topic_names=instance.topic_names, **load_vocabulary()
+        ),
         args.repeats,
         args.budget,
     )
@@ -203,7 +219,9 @@ def bench_size(n: int, args, topics, names) -> dict:
     )
     t_lib, k_lib = statistics.median(lib_seconds), len(lib_seconds)
     t_run_st, k_run_st, result_st = measure(
-        lambda: run(apps, hosts, stable_params, axis, topic_names=instance.topic_names),
+        lambda: run(
+            apps, hosts, stable_params, axis, topic_names=instance.topic_names, **load_vocabulary()
+        ),
         args.repeats,
         args.budget,
     )
