@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import floatformat
+from django.template.defaultfilters import floatformat, linebreaksbr
 from django.urls import path, reverse
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -393,6 +395,9 @@ class MatchingRunAdmin(admin.ModelAdmin):
         ).get_page(request.GET.get("unmatched"))
         for row in unmatched:
             row.application_url = application_url.format(row.application_id)
+        write_row = _proposal_row_writer(request, run, city_options)
+        for city in cities:
+            city.proposal_rows = mark_safe("".join(map(write_row, by_city.get(city, []))))
         extra = {
             "title": str(run),
             "run": run,
@@ -672,6 +677,81 @@ class UnmatchedApplicationAdmin(HidesConflicts, admin.ModelAdmin):
     @admin.display(description=_("why not"))
     def reasons_text(self, obj):
         return "; ".join(obj.reasons)
+
+
+def _proposal_row_writer(request, run, city_options):
+    """`write(proposal)`: a proposal's row of the run page (its answer, rank, explanation,
+    score and decision form), written as the template wrote it; the labels, the CSRF input and
+    the Mission Cities' options made once for all rows (a template per row was about 0.7 ms)."""
+    csrf_input = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    pinned = format_html("<br><em>{}</em>", _("pinned"))
+    not_ranked = str(_("not ranked"))
+    formula = format_html("<details><summary>{}</summary>", _("Formula"))
+    decision, change_to = str(_("Decision")), str(_("Change to"))
+    reason, save = str(_("Reason")), str(_("Save"))
+    published = bool(run.published_at)
+
+    def write(p):
+        form = ""
+        if not published:
+            form = format_html(
+                '<form method="post" action="{}">{}'
+                '<label for="decision-{}">{}</label>'
+                '<select name="decision" id="decision-{}">{}</select>'
+                '<label for="override-{}">{}</label>'
+                '<select name="override_city" id="override-{}">'
+                '<option value="">—</option>{}</select>'
+                '<label for="reason-{}">{}</label>'
+                '<input type="text" name="reason" id="reason-{}" size="20">'
+                '<input type="submit" value="{}"></form>',
+                p.decide_url,
+                csrf_input,
+                p.pk,
+                decision,
+                p.pk,
+                p.decision_options,
+                p.pk,
+                change_to,
+                p.pk,
+                city_options,
+                p.pk,
+                reason,
+                p.pk,
+                save,
+            )
+        summary = ""
+        if p.summary:
+            summary = format_html(
+                '<ul class="summary">{}</ul>',
+                format_html_join("", "<li>{}</li>", ((line,) for line in p.summary)),
+            )
+        return format_html(
+            '<tr class="proposal" data-application="{}">'
+            '<td><a href="{}">{}</a>{}</td><td class="rank">{}</td>'
+            '<td class="explanation">{}{}{}</details></td>'
+            "<td>{}<br><small>{}</small></td>"
+            "<td><strong>{}</strong>{}{}{}</td></tr>",
+            p.application_id,
+            p.application_url,
+            p.application.official_name,
+            pinned if p.pinned else "",
+            localize(p.rank) if p.rank else not_ranked,
+            summary,
+            formula,
+            linebreaksbr(p.explanation, autoescape=True),
+            floatformat(p.score, 3),
+            p.components_text,
+            p.get_decision_display(),
+            format_html("→ {}", p.override_city.display_name if p.override_city else "")
+            if p.decision == "overridden"
+            else "",
+            format_html("<br><small>{}</small>", p.decision_reason) if p.decision_reason else "",
+            form,
+        )
+
+    return write
 
 
 def _url_pattern(name: str, *args) -> str:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -94,3 +96,105 @@ def test_run_page_leads_with_a_summary_and_a_rank_column_formula_one_click_away(
     formula = body.index("<summary>Formula</summary>", summary)
     assert proposal.application.official_name in body[summary:formula]
     assert proposal.explanation.split(":")[0] in body[formula:]
+
+
+TOKEN = re.compile(r'(?<=name="csrfmiddlewaretoken" value=")[^"]+')
+
+# The rows of the run page as its template wrote them before they were written in Python
+# (matching/admin.py, _proposal_row_writer).
+TEMPLATE_ROW = """{% load i18n %}
+<tr class="proposal" data-application="{{ p.application_id }}">
+  <td>
+    <a href="{{ p.application_url }}">{{ p.application.official_name }}</a>
+    {% if p.pinned %}<br><em>{% translate "pinned" %}</em>{% endif %}
+  </td>
+  <td class="rank">
+    {% if p.rank %}{{ p.rank }}{% else %}{% translate "not ranked" %}{% endif %}
+  </td>
+  <td class="explanation">
+    {% if p.summary %}
+      <ul class="summary">{% for line in p.summary %}<li>{{ line }}</li>{% endfor %}</ul>
+    {% endif %}
+    <details>
+      <summary>{% translate "Formula" %}</summary>
+      {{ p.explanation|linebreaksbr }}
+    </details>
+  </td>
+  <td>{{ p.score|floatformat:3 }}<br><small>{{ p.components_text }}</small></td>
+  <td>
+    <strong>{{ p.get_decision_display }}</strong>
+    {% if p.decision == "overridden" %}→ {{ p.override_city.display_name }}{% endif %}
+    {% if p.decision_reason %}<br><small>{{ p.decision_reason }}</small>{% endif %}
+    {% if not run.published_at %}
+      <form method="post" action="{{ p.decide_url }}">
+        {% csrf_token %}
+        <label for="decision-{{ p.pk }}">{% translate "Decision" %}</label>
+        <select name="decision" id="decision-{{ p.pk }}">{{ p.decision_options }}</select>
+        <label for="override-{{ p.pk }}">{% translate "Change to" %}</label>
+        <select name="override_city" id="override-{{ p.pk }}">
+          <option value="">—</option>
+          {{ city_options }}
+        </select>
+        <label for="reason-{{ p.pk }}">{% translate "Reason" %}</label>
+        <input type="text" name="reason" id="reason-{{ p.pk }}" size="20">
+        <input type="submit" value="{% translate 'Save' %}">
+      </form>
+    {% endif %}
+  </td>
+</tr>"""
+
+
+def test_run_page_rows_written_in_python_are_the_templates_rows(
+    client, open_call, three_applicants, staff
+):
+    """Each proposal's row (pinned, not ranked, overridden with a reason to escape, pending;
+    with and without the decision forms once published) is the HTML the template wrote."""
+    from django.template import Context, Template
+    from django.test.html import parse_html
+
+    from cities.models import CallMissionCity
+    from matching import services
+
+    run = services.run_execute(run_id=services.run_start(call=open_call, enqueue=False).pk)
+    proposals = list(Proposal.objects.filter(run=run).order_by("pk"))
+    assert len(proposals) >= 2
+    first, second = proposals[0], proposals[1]
+    first.pinned, first.rank = True, None
+    first.save(update_fields=["pinned", "rank"])
+    second.decision = "overridden"
+    second.override_city = CallMissionCity.objects.filter(call=open_call).last()
+    second.decision_reason = 'Asked by <b>"both"</b> & agreed'
+    second.save(update_fields=["decision", "override_city", "decision_reason"])
+    client.force_login(staff)
+    url = reverse("admin:matching_matchingrun_change", args=[run.pk])
+    template = Template(TEMPLATE_ROW)
+    for published in (False, True):
+        if published:
+            MatchingRun.objects.filter(pk=run.pk).update(published_at="2026-01-01T10:00Z")
+        response = client.get(url)
+        assert response.status_code == 200
+        context = response.context
+        shown = 0
+        for city, rows in context["by_city"]:
+            expected = "".join(
+                template.render(
+                    Context(
+                        {
+                            "p": p,
+                            "run": context["run"],
+                            "city_options": context["city_options"],
+                            "csrf_token": context["csrf_token"],
+                        }
+                    )
+                )
+                for p in rows
+            )
+            # each {% csrf_token %} of a response masks the same secret differently
+            rows_html = TOKEN.sub("token", city.proposal_rows)
+            assert parse_html(rows_html) == parse_html(TOKEN.sub("token", expected))
+            assert ("<form" in city.proposal_rows) is not published
+            shown += len(rows)
+        assert shown == len(proposals)
+        body = response.content.decode()
+        assert "<br><em>pinned</em>" in body and "not ranked" in body
+        assert "Asked by &lt;b&gt;&quot;both&quot;&lt;/b&gt; &amp; agreed" in body
