@@ -68,7 +68,9 @@ def build_result(
     )
     reasons_of = unmatched_reasons(problem, assigned, lists, last_place)
     unmatched = tuple(
-        Unmatched(scorer.applicants[i].id, reasons) for i, reasons in sorted(reasons_of.items())
+        # reasons_of holds the rows in increasing order (see unmatched_reasons).
+        Unmatched(scorer.applicants[i].id, reasons)
+        for i, reasons in reasons_of.items()
     )
     warnings = tuple(
         f"{h.name} has {int(load[j])} of its minimum {int(problem.min_capacity[j])} "
@@ -249,7 +251,8 @@ def _top_columns(values: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray
 def unmatched_reasons(
     problem: Problem, assigned: np.ndarray, lists: list[list[int]], last_place: dict[int, int]
 ) -> dict[int, tuple[str, ...]]:
-    """The reasons of every unmatched applicant row, in words (never empty)."""
+    """The reasons of every unmatched applicant row, in words (never empty), by increasing
+    row (the order of ``np.nonzero``)."""
     scorer = problem.scorer
     hosts, q = scorer.hosts, scorer.score_q
     minimum = problem.params.min_score
@@ -266,7 +269,11 @@ def unmatched_reasons(
     best_open = np.where(open_pairs, rows_q, -1).argmax(axis=1)
     n_others, top_others = _top_columns(np.where(allowed & ~counted, rows_q, -1), _LIST_LIMIT)
     ranked_lists = _row_lists(counted, ranks)
-    forbidden_lists = _row_lists(forbidden, np.zeros_like(ranks))
+    # Staff rarely forbid: without any forbidden pair, no row to sort.
+    if forbidden.any():
+        forbidden_lists = _row_lists(forbidden, np.zeros_like(ranks))
+    else:
+        forbidden_lists = [[] for _ in range(len(unmatched))]
     has_allowed = allowed.any(axis=1)
     closed_host = problem.capacity == 0
 
