@@ -392,13 +392,19 @@ def main():
         import shutil
 
         shutil.rmtree(media, ignore_errors=True)
+    load_after = os.getloadavg()[0]
+    busy = max(load_before, load_after) > (os.cpu_count() or 1)
     note = (
         f"Demo scale: {demo_count} applications; at scale: {total} (the demo's and "
         f"{args.count:,} generated, submitted, all in one call, with a finished run on them). "
         f"Whole script: {time.perf_counter() - started:.0f} s; load average "
-        f"{load_before:.1f} at the start and {os.getloadavg()[0]:.1f} at the end on "
-        f"{os.cpu_count()} cores (above the core count, other jobs shared the machine and every "
-        "time is inflated)."
+        f"{load_before:.1f} at the start and {load_after:.1f} at the end on "
+        f"{os.cpu_count()} cores"
+        + (
+            " (above the core count: other jobs shared the machine and every time is inflated)."
+            if busy
+            else "."
+        )
     )
     if not (demo and large):
         return  # a partial measurement (--only, --scale): the lines above are the result
